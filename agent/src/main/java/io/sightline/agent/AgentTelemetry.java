@@ -1,0 +1,227 @@
+package io.sightline.agent;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.sightline.agent.config.ConfigValidator;
+import io.sightline.agent.config.ExporterNames;
+import io.sightline.bootstrap.AgentLog;
+import io.sightline.bootstrap.AgentSettings;
+import io.sightline.instrumentation.api.Suppression;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OpenTelemetry SDK, configured by the SDK's own autoconfigure module from the standard
+ * {@code otel.*} settings, after {@link ConfigValidator} has replaced malformed values.
+ */
+final class AgentTelemetry {
+  private final OpenTelemetrySdk sdk;
+  private final String summary;
+
+  private AgentTelemetry(OpenTelemetrySdk sdk, String summary) {
+    this.sdk = sdk;
+    this.summary = summary;
+  }
+
+  static AgentTelemetry start(ClassLoader agentLoader, String version) {
+    Map<String, String> overrides = new HashMap<>();
+    ConfigProperties[] seen = new ConfigProperties[1];
+    ExporterNames exporterNames = ExporterNames.discover(agentLoader);
+    try {
+      OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+          .setServiceClassLoader(agentLoader)
+          // The configuration file is the lowest-precedence source; system properties and
+          // environment variables override it inside autoconfigure.
+          .addPropertiesSupplier(AgentTelemetry::defaults)
+          .addPropertiesCustomizer(config -> {
+            seen[0] = config;
+            overrides.putAll(ConfigValidator.validate(config, exporterNames));
+            return overrides;
+          })
+          .addResourceCustomizer((resource, config) -> resource.merge(Resource.create(Attributes.of(
+              AttributeKey.stringKey("telemetry.distro.name"), "sightline",
+              AttributeKey.stringKey("telemetry.distro.version"), version))))
+          .addSpanExporterCustomizer((exporter, config) -> new UntracedSpanExporter(exporter))
+          .addMetricExporterCustomizer((exporter, config) -> new UntracedMetricExporter(exporter))
+          .addLogRecordExporterCustomizer((exporter, config) -> new UntracedLogRecordExporter(exporter))
+          // We register our own hook, bounded in time, and it must run after the instrumentations'.
+          .disableShutdownHook()
+          .build()
+          .getOpenTelemetrySdk();
+      return new AgentTelemetry(sdk, summarize(seen[0], overrides));
+    } catch (RuntimeException e) {
+      AgentLog.warn("the OpenTelemetry SDK rejected the configuration (" + e.getMessage()
+          + "); telemetry is not exported, the application runs unchanged");
+      return new AgentTelemetry(null, "export disabled");
+    }
+  }
+
+  /**
+   * The lowest-precedence settings: the OpenTelemetry Java agent's defaults where they differ
+   * from the SDK's, then the configuration file over them.
+   */
+  private static Map<String, String> defaults() {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf"); // the SDK alone defaults to grpc
+    defaults.putAll(AgentSettings.fileProperties());
+    return defaults;
+  }
+
+  OpenTelemetry openTelemetry() {
+    return sdk == null ? OpenTelemetry.noop() : sdk;
+  }
+
+  String summary() {
+    return summary;
+  }
+
+  /** Flushes what is pending, waiting at most {@code timeoutMillis}. */
+  void shutdown(long timeoutMillis) {
+    if (sdk != null) {
+      CompletableResultCode result = sdk.shutdown();
+      result.join(timeoutMillis, TimeUnit.MILLISECONDS);
+      if (!result.isDone()) {
+        AgentLog.warn("telemetry flush did not finish within " + timeoutMillis + " ms at shutdown");
+      }
+    }
+  }
+
+  private static String summarize(ConfigProperties config, Map<String, String> overrides) {
+    if (config == null) {
+      return "";
+    }
+    return "service=" + effective(config, overrides, "otel.service.name", "unknown_service:java")
+        + ", traces=" + effective(config, overrides, "otel.traces.exporter", "otlp")
+        + ", metrics=" + effective(config, overrides, "otel.metrics.exporter", "otlp")
+        + ", logs=" + effective(config, overrides, "otel.logs.exporter", "otlp");
+  }
+
+  private static String effective(ConfigProperties config, Map<String, String> overrides, String key, String def) {
+    String value = overrides.get(key);
+    return value != null ? value : config.getString(key, def);
+  }
+
+  /** Exports run with instrumentation suppressed, so the exporter's own HTTP calls are not traced. */
+  private static final class UntracedSpanExporter implements SpanExporter {
+    private final SpanExporter delegate;
+
+    UntracedSpanExporter(SpanExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      try (Scope ignored = Suppression.suppress()) {
+        return delegate.export(spans);
+      }
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return delegate.shutdown();
+    }
+
+    @Override
+    public String toString() {
+      return delegate.toString();
+    }
+  }
+
+  private static final class UntracedMetricExporter implements MetricExporter {
+    private final MetricExporter delegate;
+
+    UntracedMetricExporter(MetricExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<MetricData> metrics) {
+      try (Scope ignored = Suppression.suppress()) {
+        return delegate.export(metrics);
+      }
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return delegate.getAggregationTemporality(instrumentType);
+    }
+
+    @Override
+    public io.opentelemetry.sdk.metrics.Aggregation getDefaultAggregation(InstrumentType instrumentType) {
+      return delegate.getDefaultAggregation(instrumentType);
+    }
+
+    @Override
+    public MemoryMode getMemoryMode() {
+      return delegate.getMemoryMode();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return delegate.shutdown();
+    }
+
+    @Override
+    public String toString() {
+      return delegate.toString();
+    }
+  }
+
+  private static final class UntracedLogRecordExporter implements LogRecordExporter {
+    private final LogRecordExporter delegate;
+
+    UntracedLogRecordExporter(LogRecordExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<LogRecordData> logs) {
+      try (Scope ignored = Suppression.suppress()) {
+        return delegate.export(logs);
+      }
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return delegate.shutdown();
+    }
+
+    @Override
+    public String toString() {
+      return delegate.toString();
+    }
+  }
+}

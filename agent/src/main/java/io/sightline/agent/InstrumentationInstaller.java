@@ -1,0 +1,125 @@
+package io.sightline.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import io.sightline.bootstrap.AgentLog;
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.AdviceTarget;
+import io.sightline.instrumentation.api.InstrumentationModule;
+import io.sightline.instrumentation.api.TypeInstrumentation;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
+
+/** Builds the one Byte Buddy {@link AgentBuilder} for all enabled modules and installs it. */
+final class InstrumentationInstaller {
+  private final Map<String, String> instrumentationOfType = new ConcurrentHashMap<>();
+  private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger transformed = new AtomicInteger();
+
+  int transformedCount() {
+    return transformed.get();
+  }
+
+  void install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader) throws Exception {
+    // Errors inside advice go to Hooks.suppressed, where they are counted, not lost.
+    Advice.ExceptionHandler exceptionHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
+        new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
+
+    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        // Advice only, never new fields or methods: classes already loaded can be retransformed.
+        .disableClassFormatChanges()
+        // Classes loaded before the agent (JDK classes, or everything on a late attach) get advice too.
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        // Describe types from class files, so that matching never loads an application class;
+        // fall back to the loaded class for runtime-generated types that have no class file.
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+        // Advice in JDK modules calls io.sightline.bootstrap, which lives in the unnamed module.
+        .with(AgentBuilder.Listener.ModuleReadEdgeCompleting.of(instrumentation, false, Hooks.class))
+        .with(new Reporting())
+        .ignore(nameStartsWith("io.sightline.")
+            .or(nameStartsWith("net.bytebuddy."))
+            .or(nameStartsWith("jdk.internal.reflect."))
+            .or(nameStartsWith("sun.reflect."))
+            .or(nameStartsWith("java.lang.invoke."))
+            .or(nameStartsWith("com.sun.proxy."))
+            .or(nameStartsWith("jdk.proxy"))
+            .or(nameContains("$$Lambda"))
+            .or(nameContains("$$EnhancerBy"))
+            .or(nameContains("$HibernateProxy$"))
+            .or(isSynthetic()), ElementMatchers.any())
+        .or(ElementMatchers.any(), ElementMatchers.is(agentLoader));
+
+    for (InstrumentationModule module : modules) {
+      ElementMatcher<ClassLoader> loaderCheck = new RequiredClasses(module.requiredClassNames());
+      for (TypeInstrumentation type : module.typeInstrumentations()) {
+        AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
+            .include(agentLoader)
+            .withExceptionHandler(exceptionHandler);
+        AdviceCollector collector = new AdviceCollector(advice);
+        type.transform(collector);
+        String name = module.name();
+        builder = builder
+            .type(type.typeMatcher(), loaderCheck)
+            .transform((b, typeDescription, classLoader, javaModule, protectionDomain) -> {
+              instrumentationOfType.put(typeDescription.getName(), name);
+              return b;
+            })
+            .transform(collector.advice);
+        // Not terminal (Byte Buddy's default): other modules may advise the same type.
+      }
+    }
+    builder.installOn(instrumentation);
+  }
+
+  private static final class AdviceCollector implements AdviceTarget {
+    AgentBuilder.Transformer.ForAdvice advice;
+
+    AdviceCollector(AgentBuilder.Transformer.ForAdvice advice) {
+      this.advice = advice;
+    }
+
+    @Override
+    public void applyAdvice(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
+      advice = advice.advice(methods, adviceClassName);
+    }
+  }
+
+  /** Logs every transformation under debug, and each failing instrumentation once. */
+  private final class Reporting extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
+      transformed.incrementAndGet();
+      AgentLog.debug("transformed " + type.getName() + " (" + instrumentationOfType.get(type.getName()) + ")");
+    }
+
+    @Override
+    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+      String instrumentation = instrumentationOfType.get(typeName);
+      if (instrumentation == null) {
+        // Failed before any of our transformers ran (a type we could not even describe): not ours.
+        AgentLog.debug("type " + typeName + " could not be matched: " + throwable);
+        return;
+      }
+      if (reportedFailures.add(instrumentation) || AgentLog.isDebug()) {
+        AgentLog.warn("instrumentation " + instrumentation + " could not be applied to " + typeName + ": " + throwable);
+      }
+    }
+  }
+}

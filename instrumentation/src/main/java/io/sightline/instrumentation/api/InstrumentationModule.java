@@ -1,0 +1,39 @@
+package io.sightline.instrumentation.api;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One library family, switched on and off as a whole by
+ * {@code otel.instrumentation.<name>.enabled}. Found with {@link java.util.ServiceLoader}.
+ */
+public abstract class InstrumentationModule {
+  private final String name;
+
+  protected InstrumentationModule(String name) {
+    this.name = name;
+  }
+
+  /** The name used in {@code otel.instrumentation.<name>.enabled}. */
+  public final String name() {
+    return name;
+  }
+
+  /** Whether the module is on when neither its own setting nor the common default says. */
+  public boolean defaultEnabled() {
+    return true;
+  }
+
+  /**
+   * Classes that a class loader must be able to load before any of its types is matched: a
+   * cheap pre-check that spares type matching in loaders that lack the library.
+   */
+  public List<String> requiredClassNames() {
+    return Collections.emptyList();
+  }
+
+  public abstract List<TypeInstrumentation> typeInstrumentations();
+
+  /** Registers the hooks behind this module's advice. Runs once, before any class is transformed. */
+  public abstract void registerHooks(AgentContext context);
+}

@@ -1,0 +1,35 @@
+package io.sightline.instrumentation.api;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Histogram bucket boundaries for one instrument: {@code sightline.metrics.buckets.<instrument>}
+ * (comma-separated, ascending seconds) or the given defaults.
+ */
+public final class MetricBuckets {
+  private MetricBuckets() {}
+
+  public static List<Double> forInstrument(String instrument, List<Double> defaults) {
+    String key = "sightline.metrics.buckets." + instrument;
+    List<String> raw = Settings.getList(key, null);
+    if (raw == null) {
+      return defaults;
+    }
+    List<Double> buckets = new ArrayList<>(raw.size());
+    try {
+      for (String item : raw) {
+        double value = Double.parseDouble(item);
+        if (!buckets.isEmpty() && value <= buckets.get(buckets.size() - 1)) {
+          throw new NumberFormatException("not ascending");
+        }
+        buckets.add(value);
+      }
+    } catch (NumberFormatException e) {
+      Settings.warnInvalid(key, String.join(",", raw), defaults.toString());
+      return defaults;
+    }
+    return Collections.unmodifiableList(buckets);
+  }
+}

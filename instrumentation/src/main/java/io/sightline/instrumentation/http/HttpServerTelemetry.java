@@ -1,0 +1,194 @@
+package io.sightline.instrumentation.http;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.sightline.instrumentation.api.MetricBuckets;
+import io.sightline.instrumentation.api.Settings;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The SERVER span, request id and metrics of one HTTP request, shared by every server
+ * instrumentation: each server supplies an {@link HttpServerRequestGetter} and calls
+ * {@link #start} and {@link #end}.
+ */
+public final class HttpServerTelemetry {
+  public static final String DURATION = "http.server.request.duration";
+  public static final String ACTIVE_REQUESTS = "http.server.active_requests";
+
+  private final Tracer tracer;
+  private final TextMapPropagator propagator;
+  private final DoubleHistogram duration;
+  private final LongUpDownCounter activeRequests;
+  private final QueryRedactor redactor;
+  private final boolean normalizeRoutes;
+  private final List<String> capturedHeaders;
+  private final AttributeKey<List<String>>[] capturedHeaderKeys;
+
+  @SuppressWarnings("unchecked")
+  public HttpServerTelemetry(OpenTelemetry openTelemetry, String instrumentationName) {
+    String scope = "io.sightline." + instrumentationName;
+    this.tracer = openTelemetry.getTracer(scope);
+    this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    Meter meter = openTelemetry.getMeter(scope);
+    this.duration = meter.histogramBuilder(DURATION)
+        .setUnit("s")
+        .setDescription("Duration of HTTP server requests.")
+        .setExplicitBucketBoundariesAdvice(MetricBuckets.forInstrument(DURATION, SemanticAttributes.DURATION_BUCKETS))
+        .build();
+    this.activeRequests = meter.upDownCounterBuilder(ACTIVE_REQUESTS)
+        .setUnit("{request}")
+        .setDescription("Number of active HTTP server requests.")
+        .build();
+    this.redactor = QueryRedactor.fromSettings();
+    this.normalizeRoutes = Settings.getBoolean("sightline.http.server.route-normalization", true);
+    this.capturedHeaders = Settings.getLowerCaseList("otel.instrumentation.http.server.capture-request-headers");
+    this.capturedHeaderKeys = new AttributeKey[capturedHeaders.size()];
+    for (int i = 0; i < capturedHeaders.size(); i++) {
+      capturedHeaderKeys[i] = AttributeKey.stringArrayKey("http.request.header." + capturedHeaders.get(i));
+    }
+  }
+
+  /** Starts the SERVER span of a request and makes it current on this thread. */
+  public <C> ServerRequest start(C request, HttpServerRequestGetter<C> getter) {
+    long startNanos = System.nanoTime();
+    Context parent = propagator.extract(Context.root(), request, getter);
+    String rawMethod = getter.method(request);
+    String method = SemanticAttributes.normalizeMethod(rawMethod);
+    String scheme = getter.scheme(request);
+    String path = getter.path(request);
+    String route = getter.route(request);
+    if (route == null && normalizeRoutes) {
+      route = RouteNormalizer.normalize(path);
+    }
+    String requestId = RequestIds.resolve(getter.get(request, RequestIds.HEADER));
+
+    SpanBuilder builder = tracer.spanBuilder(spanName(method, route))
+        .setParent(parent)
+        .setSpanKind(SpanKind.SERVER)
+        .setAttribute(SemanticAttributes.HTTP_REQUEST_METHOD, method)
+        .setAttribute(SemanticAttributes.URL_SCHEME, scheme)
+        .setAttribute(SemanticAttributes.URL_PATH, path)
+        .setAttribute(SemanticAttributes.REQUEST_ID, requestId);
+    if (!method.equals(rawMethod) && rawMethod != null) {
+      builder.setAttribute("http.request.method_original", rawMethod);
+    }
+    String query = getter.query(request);
+    if (query != null && !query.isEmpty()) {
+      builder.setAttribute(SemanticAttributes.URL_QUERY, redactor.redact(query));
+    }
+    if (route != null) {
+      builder.setAttribute(SemanticAttributes.HTTP_ROUTE, route);
+    }
+    String serverAddress = getter.serverAddress(request);
+    if (serverAddress != null) {
+      builder.setAttribute(SemanticAttributes.SERVER_ADDRESS, serverAddress);
+    }
+    int serverPort = getter.serverPort(request);
+    if (serverPort > 0) {
+      builder.setAttribute(SemanticAttributes.SERVER_PORT, serverPort);
+    }
+    String client = getter.clientAddress(request);
+    if (client != null) {
+      builder.setAttribute(SemanticAttributes.CLIENT_ADDRESS, client);
+    }
+    String userAgent = getter.get(request, "User-Agent");
+    if (userAgent != null) {
+      builder.setAttribute(SemanticAttributes.USER_AGENT_ORIGINAL, userAgent);
+    }
+    String protocol = getter.protocolVersion(request);
+    if (protocol != null) {
+      builder.setAttribute(SemanticAttributes.NETWORK_PROTOCOL_VERSION, protocol);
+    }
+    for (int i = 0; i < capturedHeaderKeys.length; i++) {
+      String value = getter.get(request, capturedHeaders.get(i));
+      if (value != null) {
+        builder.setAttribute(capturedHeaderKeys[i], Collections.singletonList(value));
+      }
+    }
+    Span span = builder.startSpan();
+    Context context = RequestIds.storeIn(parent.with(span), requestId);
+    ServerRequest state = new ServerRequest(span, context, startNanos, method, scheme, route, requestId);
+    state.scope = context.makeCurrent();
+    activeRequests.add(1, activeAttributes(method, scheme));
+    return state;
+  }
+
+  /** Sets the framework's route template once it is known (for example after dispatch). */
+  public void updateRoute(ServerRequest request, String route) {
+    if (route != null && !route.isEmpty() && !route.equals(request.route)) {
+      request.route = route;
+      request.span.setAttribute(SemanticAttributes.HTTP_ROUTE, route);
+      request.span.updateName(spanName(request.method, route));
+    }
+  }
+
+  /**
+   * Ends the request: status, error, span end, metrics, and the scope if still open.
+   *
+   * @param statusCode the response status, or a value below 100 when no response was sent
+   * @param error what escaped the handler, or null
+   */
+  public void end(ServerRequest request, int statusCode, Throwable error) {
+    try {
+      Span span = request.span;
+      String errorType = null;
+      if (statusCode >= 100) {
+        span.setAttribute(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, statusCode);
+      }
+      if (error != null) {
+        errorType = error.getClass().getName();
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+      } else if (statusCode >= 500) {
+        errorType = Integer.toString(statusCode);
+        span.setStatus(StatusCode.ERROR);
+      }
+      if (errorType != null) {
+        span.setAttribute(SemanticAttributes.ERROR_TYPE, errorType);
+      }
+      span.end();
+
+      AttributesBuilder attributes = Attributes.builder()
+          .put(SemanticAttributes.HTTP_REQUEST_METHOD, request.method)
+          .put(SemanticAttributes.URL_SCHEME, request.scheme);
+      if (request.route != null) {
+        attributes.put(SemanticAttributes.HTTP_ROUTE, request.route);
+      }
+      if (statusCode >= 100) {
+        attributes.put(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, statusCode);
+      }
+      if (errorType != null) {
+        attributes.put(SemanticAttributes.ERROR_TYPE, errorType);
+      }
+      double seconds = (System.nanoTime() - request.startNanos) / 1e9;
+      duration.record(seconds, attributes.build(), request.context);
+      activeRequests.add(-1, activeAttributes(request.method, request.scheme));
+    } finally {
+      request.closeScope();
+    }
+  }
+
+  private static Attributes activeAttributes(String method, String scheme) {
+    return Attributes.of(SemanticAttributes.HTTP_REQUEST_METHOD, method, SemanticAttributes.URL_SCHEME, scheme);
+  }
+
+  static String spanName(String method, String route) {
+    if (route == null) {
+      return "_OTHER".equals(method) ? "HTTP" : method;
+    }
+    return ("_OTHER".equals(method) ? "HTTP" : method) + " " + route;
+  }
+}

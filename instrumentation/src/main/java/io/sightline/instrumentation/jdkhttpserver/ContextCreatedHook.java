@@ -1,0 +1,26 @@
+package io.sightline.instrumentation.jdkhttpserver;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
+import io.sightline.bootstrap.Hook;
+import java.util.List;
+
+/** Puts the tracing filter first in a newly created context's filter chain. */
+final class ContextCreatedHook extends Hook {
+  private final TracingFilter filter;
+
+  ContextCreatedHook(TracingFilter filter) {
+    super(JdkHttpServerInstrumentationModule.NAME);
+    this.filter = filter;
+  }
+
+  @Override
+  public void exit(Object state, Object self, Object result, Throwable thrown) {
+    if (result instanceof HttpContext) {
+      List<Filter> filters = ((HttpContext) result).getFilters();
+      if (!filters.contains(filter)) {
+        filters.add(0, filter);
+      }
+    }
+  }
+}
