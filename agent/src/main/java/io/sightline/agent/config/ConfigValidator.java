@@ -25,7 +25,7 @@ public final class ConfigValidator {
       "always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off",
       "parentbased_traceidratio", "jaeger_remote", "parentbased_jaeger_remote"));
   private static final Set<String> PROPAGATORS = new LinkedHashSet<>(Arrays.asList(
-      "tracecontext", "baggage", "b3", "b3multi", "jaeger", "ottrace", "xray", "xray-lambda", "none"));
+      "tracecontext", "baggage", "b3", "b3multi", "jaeger", "ottrace", "none"));
   private static final Set<String> PROTOCOLS = new LinkedHashSet<>(Arrays.asList("http/protobuf", "grpc"));
   private static final String DEFAULT_ENDPOINT = "http://localhost:4318";
 
