@@ -42,7 +42,22 @@ final class InstrumentationInstaller {
     Advice.ExceptionHandler exceptionHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
         new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
 
-    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+    // Byte Buddy's Nexus (live initializers for generated classes) is never needed for advice; left
+    // enabled, creating the AgentBuilder probes sun.misc.Unsafe, which JDK 24+ warns about on stderr.
+    // (The shade plugin relocates this property name together with Byte Buddy's own constant.)
+    String nexus = "net.bytebuddy.nexus.disabled";
+    String previous = System.setProperty(nexus, "true");
+    AgentBuilder.Default base;
+    try {
+      base = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+    } finally {
+      if (previous == null) {
+        System.clearProperty(nexus);
+      } else {
+        System.setProperty(nexus, previous);
+      }
+    }
+    AgentBuilder builder = base
         // Advice only, never new fields or methods: classes already loaded can be retransformed.
         .disableClassFormatChanges()
         // Classes loaded before the agent (JDK classes, or everything on a late attach) get advice too.

@@ -95,15 +95,18 @@ class ExportersIT {
   }
 
   @Test
-  void pendingSpansAreFlushedOnShutdown() {
+  void pendingSpansAreFlushedOnShutdown() throws InterruptedException {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       TestApp app = TestApp.app("jdk-http-server-app").exportTo(receiver)
           .property("otel.bsp.schedule.delay", "60000") // nothing would be sent for a minute
           .start();
       app.get("/hello");
+      // The span ends just after the response is written; give the server thread that moment.
+      Thread.sleep(300);
       assertThat(receiver.spans()).isEmpty();
-      app.stop();
-      assertThat(receiver.spans()).extracting(s -> s.name()).containsExactly("GET /hello");
+      int exit = app.stop();
+      assertThat(receiver.spans()).as("exit %d, output:%n%s", exit, app.output())
+          .extracting(s -> s.name()).containsExactly("GET /hello");
     }
   }
 

@@ -87,6 +87,19 @@ class JdkHttpServerIT {
   }
 
   @Test
+  void agentIsQuietApartFromItsStartLine() {
+    app.get("/hello");
+    receiver.awaitSpans(s -> true, 1, WAIT);
+    List<String> lines = app.stderrLines().stream()
+        // The JVM's own note that class-data sharing is limited once the bootstrap path is appended.
+        .filter(l -> !l.contains("Sharing is only supported for boot loader classes"))
+        .toList();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).matches("\\[sightline\\] Sightline \\S+ started in \\d+ ms \\(premain\\): "
+        + "service=orders-it, traces=otlp, metrics=otlp, logs=otlp, instrumentations=\\[.*java-http-server.*\\]");
+  }
+
+  @Test
   void incomingTraceparentIsTheParent() {
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     String parentId = "00f067aa0ba902b7";
