@@ -15,6 +15,17 @@ public final class HookIds {
   // 80-109: JDBC and connection pools
   // 110-149: context propagation, OpenTelemetry API bridge, annotations
   // 150-189: logging
+  public static final int LOGBACK_EVENT_MDC_MAP = 150;
+  public static final int SLF4J_MDC_GET = 151;
+  public static final int SLF4J_MDC_COPY = 152;
+  public static final int LOGBACK_APPENDER = 153;
+  public static final int LOGBACK_JSON_CONSOLE = 154;
+  public static final int LOG4J_CONTEXT_DATA = 160;
+  public static final int LOG4J_THREAD_CONTEXT_GET = 161;
+  public static final int LOG4J_APPENDER = 162;
+  public static final int LOG4J_JSON_CONSOLE = 163;
+  public static final int JUL_LOGGER = 170;
+
   // 190-255: metrics and others
 
   private HookIds() {}

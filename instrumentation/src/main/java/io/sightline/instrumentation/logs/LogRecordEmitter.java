@@ -1,0 +1,148 @@
+package io.sightline.instrumentation.logs;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.logs.LoggerProvider;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.sightline.bootstrap.AgentLog;
+import io.sightline.instrumentation.api.Settings;
+import io.sightline.instrumentation.api.Suppression;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns one application log event into an OpenTelemetry log record through the logs bridge,
+ * shared by the Logback, Log4j2 and java.util.logging instrumentations.
+ *
+ * <p>No feedback loop: records of loggers named {@code io.sightline.*} (the agent and its
+ * relocated SDK, which logs through java.util.logging) are never captured, nor anything logged
+ * while the agent exports (suppressed context) or while a record is being emitted on the thread.
+ */
+public final class LogRecordEmitter {
+  static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
+  static final AttributeKey<Long> THREAD_ID = AttributeKey.longKey("thread.id");
+  static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
+  static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+  static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
+  private static final String AGENT_PREFIX = "io.sightline.";
+  private static final Severity[] BY_NUMBER = new Severity[25];
+
+  static {
+    for (Severity severity : Severity.values()) {
+      BY_NUMBER[severity.getSeverityNumber()] = severity;
+    }
+  }
+
+  // Agent-private (never seen by another class loader): guards against a log call made while
+  // emitting, e.g. by a library the SDK calls.
+  private final ThreadLocal<boolean[]> emitting = ThreadLocal.withInitial(() -> new boolean[1]);
+  private final LoggerProvider logs;
+  private final long keepBound;
+  private final boolean sampling;
+
+  public LogRecordEmitter(OpenTelemetry openTelemetry) {
+    this(openTelemetry, sampleRatio());
+  }
+
+  LogRecordEmitter(OpenTelemetry openTelemetry, double sampleRatio) {
+    this.logs = openTelemetry.getLogsBridge();
+    this.sampling = sampleRatio < 1.0;
+    this.keepBound = (long) (sampleRatio * Long.MAX_VALUE);
+  }
+
+  /** Whether log export is on at all: {@code otel.logs.exporter} is not {@code none}. */
+  public static boolean exportEnabled() {
+    String exporters = Settings.getString("otel.logs.exporter", "otlp");
+    return exporters != null && !exporters.trim().equalsIgnoreCase("none");
+  }
+
+  static double sampleRatio() {
+    String key = "sightline.logs.sample-ratio";
+    String raw = Settings.getString(key, null);
+    if (raw == null || raw.trim().isEmpty()) {
+      return 1.0;
+    }
+    try {
+      double ratio = Double.parseDouble(raw.trim());
+      if (ratio < 0 || ratio > 1 || Double.isNaN(ratio)) {
+        throw new NumberFormatException("out of [0, 1]");
+      }
+      return ratio;
+    } catch (NumberFormatException e) {
+      Settings.warnInvalid(key, raw, "1.0");
+      return 1.0;
+    }
+  }
+
+  /** Whether a record of this logger may be captured at all on this thread, now. */
+  public boolean accepts(String loggerName) {
+    if (loggerName != null && loggerName.startsWith(AGENT_PREFIX)) {
+      return false;
+    }
+    return !emitting.get()[0] && !Suppression.isSuppressed();
+  }
+
+  /**
+   * Emits one record in the current context (its span gives the record's trace and span ids).
+   * Below WARN, a record of an unsampled trace is kept only at {@code sightline.logs.sample-ratio},
+   * decided on the trace id so that a request keeps all of its lines or none.
+   */
+  public void emit(String loggerName, long epochMillis, int severityNumber, String severityText,
+      String body, Throwable thrown) {
+    if (sampling && severityNumber < Severity.WARN.getSeverityNumber() && !keep(Span.current().getSpanContext())) {
+      return;
+    }
+    boolean[] flag = emitting.get();
+    flag[0] = true;
+    try {
+      Thread thread = Thread.currentThread();
+      LogRecordBuilder builder = logs.get(loggerName == null || loggerName.isEmpty() ? "ROOT" : loggerName)
+          .logRecordBuilder()
+          .setTimestamp(epochMillis, TimeUnit.MILLISECONDS)
+          .setAttribute(THREAD_NAME, thread.getName())
+          .setAttribute(THREAD_ID, thread.getId());
+      if (severityNumber > 0 && severityNumber < BY_NUMBER.length && BY_NUMBER[severityNumber] != null) {
+        builder.setSeverity(BY_NUMBER[severityNumber]);
+      }
+      if (severityText != null) {
+        builder.setSeverityText(severityText);
+      }
+      if (body != null) {
+        builder.setBody(body);
+      }
+      if (thrown != null) {
+        builder.setAttribute(EXCEPTION_TYPE, thrown.getClass().getName());
+        if (thrown.getMessage() != null) {
+          builder.setAttribute(EXCEPTION_MESSAGE, thrown.getMessage());
+        }
+        builder.setAttribute(EXCEPTION_STACKTRACE, stackTrace(thrown));
+      }
+      builder.emit();
+    } catch (RuntimeException e) {
+      AgentLog.debug("log record not exported: " + e);
+    } finally {
+      flag[0] = false;
+    }
+  }
+
+  private boolean keep(SpanContext span) {
+    if (!span.isValid() || span.isSampled()) {
+      return true;
+    }
+    // The trace id's low 64 bits are random (W3C trace context), as the SDK's ratio sampler assumes.
+    long random = Long.parseUnsignedLong(span.getTraceId().substring(16), 16) & Long.MAX_VALUE;
+    return random < keepBound;
+  }
+
+  public static String stackTrace(Throwable thrown) {
+    StringWriter out = new StringWriter();
+    try (PrintWriter writer = new PrintWriter(out)) {
+      thrown.printStackTrace(writer);
+    }
+    return out.toString();
+  }
+}

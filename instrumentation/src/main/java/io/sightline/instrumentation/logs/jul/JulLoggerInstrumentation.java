@@ -1,0 +1,34 @@
+package io.sightline.instrumentation.logs.jul;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.AdviceTarget;
+import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.TypeInstrumentation;
+import java.util.logging.LogRecord;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** Every JUL logging method ends in {@code Logger.log(LogRecord)}, once per record, on the logging thread. */
+final class JulLoggerInstrumentation implements TypeInstrumentation {
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return named("java.util.logging.Logger");
+  }
+
+  @Override
+  public void transform(AdviceTarget target) {
+    target.applyAdvice(named("log").and(takesArguments(LogRecord.class)),
+        JulLoggerInstrumentation.class.getName() + "$LogAdvice");
+  }
+
+  public static final class LogAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.This Object logger, @Advice.Argument(0) Object record) {
+      Hooks.enter(HookIds.JUL_LOGGER, logger, record, null);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.sightline.instrumentation.logs.log4j;
+
+import io.sightline.bootstrap.Hook;
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.AgentContext;
+import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.InstrumentationModule;
+import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.logs.LogRecordEmitter;
+import io.sightline.instrumentation.logs.Severities;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Log4j2 (core) events as OpenTelemetry log records (when {@code otel.logs.exporter} is not
+ * {@code none}); the configured appenders are untouched.
+ */
+public final class Log4jAppenderInstrumentationModule extends InstrumentationModule {
+  public static final String NAME = "log4j-appender";
+
+  public Log4jAppenderInstrumentationModule() {
+    super(NAME);
+  }
+
+  @Override
+  public boolean defaultEnabled() {
+    return LogRecordEmitter.exportEnabled();
+  }
+
+  @Override
+  public List<String> requiredClassNames() {
+    return Collections.singletonList("org.apache.logging.log4j.core.LogEvent");
+  }
+
+  @Override
+  public List<TypeInstrumentation> typeInstrumentations() {
+    return Collections.singletonList(new Log4jLoggerInstrumentation());
+  }
+
+  @Override
+  public void registerHooks(AgentContext context) {
+    Hooks.register(HookIds.LOG4J_APPENDER, new ExportHook(new LogRecordEmitter(context.openTelemetry())));
+  }
+
+  /** {@code enter(logger, level, {message, throwable})}, on the logging thread. */
+  static final class ExportHook extends Hook {
+    private final LogRecordEmitter emitter;
+
+    ExportHook(LogRecordEmitter emitter) {
+      super(NAME);
+      this.emitter = emitter;
+    }
+
+    @Override
+    public Object enter(Object logger, Object level, Object messageAndThrown) {
+      String loggerName = Log4jEvents.loggerName(logger);
+      if (!emitter.accepts(loggerName)) {
+        return null;
+      }
+      Object[] args = (Object[]) messageAndThrown;
+      Throwable thrown = args[1] instanceof Throwable ? (Throwable) args[1] : null;
+      emitter.emit(loggerName, System.currentTimeMillis(), Severities.log4j(Log4jEvents.intLevel(level)),
+          Log4jEvents.levelName(level), Log4jEvents.formatted(args[0]), thrown);
+      return null;
+    }
+  }
+}
