@@ -2,12 +2,14 @@ package io.sightline.instrumentation.logs;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sightline.bootstrap.AgentLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One structured console line: a JSON object and a newline. Jackson escapes quotes, newlines and
@@ -25,7 +27,16 @@ public final class JsonLogLine {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final byte[] NEWLINE = {'\n'};
 
+  private static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+
   private JsonLogLine() {}
+
+  /** A line that could not be written as JSON; the first is logged at debug. */
+  public static void failed(Throwable t) {
+    if (!FAILURE_REPORTED.getAndSet(true) || AgentLog.isDebug()) {
+      AgentLog.debug("log line not written as JSON: " + t);
+    }
+  }
 
   public static byte[] write(long epochMillis, String level, String logger, String thread, String message,
       Map<?, ?> contextData, Throwable thrown) {

@@ -13,6 +13,7 @@ import io.sightline.instrumentation.api.Suppression;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns one application log event into an OpenTelemetry log record through the logs bridge,
@@ -40,6 +41,7 @@ public final class LogRecordEmitter {
   // Agent-private (never seen by another class loader): guards against a log call made while
   // emitting, e.g. by a library the SDK calls.
   private final ThreadLocal<boolean[]> emitting = ThreadLocal.withInitial(() -> new boolean[1]);
+  private final AtomicLong failures = new AtomicLong();
   private final LoggerProvider logs;
   private final long keepBound;
   private final boolean sampling;
@@ -123,10 +125,24 @@ public final class LogRecordEmitter {
       }
       builder.emit();
     } catch (RuntimeException e) {
-      AgentLog.debug("log record not exported: " + e);
+      failed(e);
     } finally {
       flag[0] = false;
     }
+  }
+
+  /**
+   * An event that could not be read or exported (an application {@code toString} that throws, say):
+   * that one record is lost, the instrumentation stays on. Counted; the first is logged at debug.
+   */
+  public void failed(Throwable t) {
+    if (failures.getAndIncrement() == 0 || AgentLog.isDebug()) {
+      AgentLog.debug("log record not exported: " + t);
+    }
+  }
+
+  long failureCount() {
+    return failures.get();
   }
 
   private boolean keep(SpanContext span) {

@@ -77,8 +77,12 @@ public final class JulInstrumentationModule extends InstrumentationModule {
       if (!emitter.accepts(loggerName)) {
         return null;
       }
-      emitter.emit(loggerName, record.getMillis(), Severities.jul(record.getLevel().intValue()),
-          record.getLevel().getName(), MESSAGES.formatMessage(record), record.getThrown());
+      try {
+        emitter.emit(loggerName, record.getMillis(), Severities.jul(record.getLevel().intValue()),
+            record.getLevel().getName(), MESSAGES.formatMessage(record), record.getThrown());
+      } catch (RuntimeException e) {
+        emitter.failed(e);
+      }
       return null;
     }
   }

@@ -57,10 +57,14 @@ public final class Log4jAppenderInstrumentationModule extends InstrumentationMod
       if (!emitter.accepts(loggerName)) {
         return null;
       }
-      Object[] args = (Object[]) messageAndThrown;
-      Throwable thrown = args[1] instanceof Throwable ? (Throwable) args[1] : null;
-      emitter.emit(loggerName, System.currentTimeMillis(), Severities.log4j(Log4jEvents.intLevel(level)),
-          Log4jEvents.levelName(level), Log4jEvents.formatted(args[0]), thrown);
+      try {
+        Object[] args = (Object[]) messageAndThrown;
+        Throwable thrown = args[1] instanceof Throwable ? (Throwable) args[1] : null;
+        emitter.emit(loggerName, System.currentTimeMillis(), Severities.log4j(Log4jEvents.intLevel(level)),
+            Log4jEvents.levelName(level), Log4jEvents.formatted(args[0]), thrown);
+      } catch (RuntimeException e) {
+        emitter.failed(e);
+      }
       return null;
     }
   }

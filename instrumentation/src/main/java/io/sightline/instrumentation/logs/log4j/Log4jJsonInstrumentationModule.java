@@ -53,9 +53,15 @@ public final class Log4jJsonInstrumentationModule extends InstrumentationModule 
       if (level == null) {
         return null;
       }
-      return JsonLogLine.write(Log4jEvents.eventMillis(event), Log4jEvents.levelName(level),
-          Log4jEvents.eventLoggerName(event), Log4jEvents.eventThreadName(event), Log4jEvents.eventMessage(event),
-          Log4jEvents.eventContextData(event), Log4jEvents.eventThrown(event));
+      try {
+        return JsonLogLine.write(Log4jEvents.eventMillis(event), Log4jEvents.levelName(level),
+            Log4jEvents.eventLoggerName(event), Log4jEvents.eventThreadName(event), Log4jEvents.eventMessage(event),
+            Log4jEvents.eventContextData(event), Log4jEvents.eventThrown(event));
+      } catch (RuntimeException e) {
+        // This one line goes through the appender's own layout; JSON stays on for the next.
+        JsonLogLine.failed(e);
+        return null;
+      }
     }
   }
 }

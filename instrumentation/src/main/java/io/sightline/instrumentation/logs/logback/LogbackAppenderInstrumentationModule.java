@@ -57,9 +57,13 @@ public final class LogbackAppenderInstrumentationModule extends InstrumentationM
       if (!emitter.accepts(loggerName)) {
         return null;
       }
-      Object level = LogbackEvents.level(event);
-      emitter.emit(loggerName, LogbackEvents.timestamp(event), Severities.logback(LogbackEvents.levelInt(level)),
-          String.valueOf(level), LogbackEvents.message(event), LogbackEvents.throwable(event));
+      try {
+        Object level = LogbackEvents.level(event);
+        emitter.emit(loggerName, LogbackEvents.timestamp(event), Severities.logback(LogbackEvents.levelInt(level)),
+            String.valueOf(level), LogbackEvents.message(event), LogbackEvents.throwable(event));
+      } catch (RuntimeException e) {
+        emitter.failed(e);
+      }
       return null;
     }
   }

@@ -54,9 +54,15 @@ public final class LogbackJsonInstrumentationModule extends InstrumentationModul
       if (level == null) {
         return null;
       }
-      return JsonLogLine.write(LogbackEvents.timestamp(event), level.toString(), LogbackEvents.loggerName(event),
-          LogbackEvents.threadName(event), LogbackEvents.message(event), LogbackEvents.mdc(event),
-          LogbackEvents.throwable(event));
+      try {
+        return JsonLogLine.write(LogbackEvents.timestamp(event), level.toString(), LogbackEvents.loggerName(event),
+            LogbackEvents.threadName(event), LogbackEvents.message(event), LogbackEvents.mdc(event),
+            LogbackEvents.throwable(event));
+      } catch (RuntimeException e) {
+        // This one line goes through the appender's own encoder; JSON stays on for the next.
+        JsonLogLine.failed(e);
+        return null;
+      }
     }
   }
 }
