@@ -1,5 +1,16 @@
 package io.sightline.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sightline.testing.TestApp;
+import io.sightline.testing.Wait;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 /** Logback (through SLF4J) and java.util.logging in one app. */
 class LogbackLogsIT extends AbstractLogsIT {
   @Override
@@ -10,5 +21,39 @@ class LogbackLogsIT extends AbstractLogsIT {
   @Override
   String expectedLookups(String traceId, String spanId, String requestId) {
     return "mdc trace_id=" + traceId + " span_id=" + spanId + " request_id=" + requestId + " copy_trace_id=" + traceId;
+  }
+
+  /**
+   * The OTLP log exporter fails (nothing listens), so the agent's SDK logs its warnings through
+   * java.util.logging, which is instrumented: none of them may become a log record (they would
+   * fail to export, be logged, and so on). A second, console exporter shows what was captured.
+   */
+  @Test
+  void theSdksOwnJulWarningsAreNeverCaptured() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    try (TestApp app = TestApp.app(module())
+        .property("otel.traces.exporter", "none")
+        .property("otel.metrics.exporter", "none")
+        .property("otel.logs.exporter", "otlp,console")
+        .property("otel.exporter.otlp.logs.endpoint", "http://127.0.0.1:" + closedPort + "/v1/logs")
+        .property("otel.exporter.otlp.timeout", "1000")
+        .property("otel.blrp.schedule.delay", "100")
+        .start()) {
+      app.get("/work/loop");
+      List<String> stderr = Wait.until(app::stderrLines,
+          l -> l.stream().anyMatch(s -> s.contains("Failed to export logs"))
+              && l.stream().anyMatch(s -> s.contains("orders.jul: ValueString{work through jul}")),
+          Duration.ofSeconds(20), "the SDK's export warning and the app's JUL record");
+      app.get("/work/loop-again");
+      Wait.until(app::stderrLines, l -> l.stream().filter(s -> s.contains("ValueString{work step three}")).count() >= 2,
+          Duration.ofSeconds(20), "the second request's records");
+      assertThat(app.stderrLines()).filteredOn(s -> s.startsWith("[sightline] log "))
+          .noneMatch(s -> s.contains("io.sightline"))
+          .noneMatch(s -> s.contains("Failed to export"));
+      assertThat(stderr).anyMatch(s -> s.startsWith("SEVERE: Failed to export logs"));
+    }
   }
 }
