@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Logback (through SLF4J) and java.util.logging in one app. */
@@ -24,12 +23,12 @@ class LogbackLogsIT extends AbstractLogsIT {
   }
 
   /**
-   * The OTLP log exporter fails (nothing listens), so the agent's SDK logs its warnings through
-   * java.util.logging, which is instrumented: none of them may become a log record (they would
-   * fail to export, be logged, and so on). A second, console exporter shows what was captured.
+   * The OTLP log exporter fails (nothing listens), so the agent's SDK logs warnings: none of them
+   * may become a log record (it would fail to export, be logged, and so on). java.util.logging is
+   * instrumented in this app. A second, console exporter shows what was captured.
    */
   @Test
-  void theSdksOwnJulWarningsAreNeverCaptured() throws IOException {
+  void theSdksOwnWarningsAreNeverCaptured() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
@@ -43,8 +42,8 @@ class LogbackLogsIT extends AbstractLogsIT {
         .property("otel.blrp.schedule.delay", "100")
         .start()) {
       app.get("/work/loop");
-      List<String> stderr = Wait.until(app::stderrLines,
-          l -> l.stream().anyMatch(s -> s.contains("Failed to export logs"))
+      Wait.until(app::stderrLines,
+          l -> l.stream().anyMatch(s -> s.startsWith("[sightline] WARN") && s.contains("Failed to export logs"))
               && l.stream().anyMatch(s -> s.contains("orders.jul: ValueString{work through jul}")),
           Duration.ofSeconds(20), "the SDK's export warning and the app's JUL record");
       app.get("/work/loop-again");
@@ -53,7 +52,6 @@ class LogbackLogsIT extends AbstractLogsIT {
       assertThat(app.stderrLines()).filteredOn(s -> s.startsWith("[sightline] log "))
           .noneMatch(s -> s.contains("io.sightline"))
           .noneMatch(s -> s.contains("Failed to export"));
-      assertThat(stderr).anyMatch(s -> s.startsWith("SEVERE: Failed to export logs"));
     }
   }
 }

@@ -7,18 +7,23 @@ import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import io.sightline.instrumentation.logs.LogRecordEmitter;
+import io.sightline.instrumentation.logs.NoArgMethod;
 import io.sightline.instrumentation.logs.Severities;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.List;
 import java.util.logging.Filter;
 import java.util.logging.Formatter;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * {@code java.util.logging} records as OpenTelemetry log records (when {@code otel.logs.exporter}
- * is not {@code none}). The agent's relocated SDK logs through JUL under {@code io.sightline.*}
- * logger names: those are never captured.
+ * is not {@code none}). The bundled SDK's own logging does not go through JUL (the agent routes
+ * it into its {@code [sightline]} log); records of {@code io.sightline.*} loggers are skipped anyway.
  */
 public final class JulInstrumentationModule extends InstrumentationModule {
   public static final String NAME = "java-util-logging";
@@ -42,8 +47,32 @@ public final class JulInstrumentationModule extends InstrumentationModule {
     Hooks.register(HookIds.JUL_LOGGER, new ExportHook(new LogRecordEmitter(context.openTelemetry())));
   }
 
-  /** {@code enter(logger, record)}: JDK types only, no reflection needed. */
+  /**
+   * {@code enter(logger, record)}. The logger is used reflectively: the agent jar's shading turns
+   * every typed reference to the JUL logger class in bundled code into the agent's PatchLogger.
+   */
   static final class ExportHook extends Hook {
+    private static final NoArgMethod GET_FILTER = new NoArgMethod("getFilter");
+    private static final NoArgMethod GET_NAME = new NoArgMethod("getName");
+    private static final MethodType IS_LOGGABLE_TYPE = MethodType.methodType(boolean.class, Level.class);
+    private static final ClassValue<MethodHandle> IS_LOGGABLE = new ClassValue<MethodHandle>() {
+      @Override
+      protected MethodHandle computeValue(Class<?> type) {
+        // Resolved on the nearest public class: LogManager's root logger class is not public.
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+          if (Modifier.isPublic(c.getModifiers())) {
+            try {
+              return MethodHandles.publicLookup().findVirtual(c, "isLoggable", IS_LOGGABLE_TYPE)
+                  .asType(MethodType.methodType(boolean.class, Object.class, Level.class));
+            } catch (NoSuchMethodException | IllegalAccessException e) {
+              // try further up
+            }
+          }
+        }
+        return null;
+      }
+    };
+
     /** Only for {@link Formatter#formatMessage}: parameters and resource bundles, as handlers do. */
     private static final Formatter MESSAGES = new Formatter() {
       @Override
@@ -59,21 +88,20 @@ public final class JulInstrumentationModule extends InstrumentationModule {
     }
 
     @Override
-    public Object enter(Object self, Object arg, Object unused) {
-      if (!(self instanceof Logger) || !(arg instanceof LogRecord)) {
+    public Object enter(Object logger, Object arg, Object unused) {
+      if (logger == null || !(arg instanceof LogRecord)) {
         return null;
       }
-      Logger logger = (Logger) self;
       LogRecord record = (LogRecord) arg;
       // Logger.log(LogRecord) drops the record itself when these fail; so do we.
-      if (record.getLevel() == null || !logger.isLoggable(record.getLevel())) {
+      if (record.getLevel() == null || !isLoggable(logger, record.getLevel())) {
         return null;
       }
-      Filter filter = logger.getFilter();
-      if (filter != null && !filter.isLoggable(record)) {
+      Object filter = GET_FILTER.call(logger);
+      if (filter instanceof Filter && !((Filter) filter).isLoggable(record)) {
         return null;
       }
-      String loggerName = record.getLoggerName() != null ? record.getLoggerName() : logger.getName();
+      String loggerName = record.getLoggerName() != null ? record.getLoggerName() : GET_NAME.callString(logger);
       if (!emitter.accepts(loggerName)) {
         return null;
       }
@@ -84,6 +112,20 @@ public final class JulInstrumentationModule extends InstrumentationModule {
         emitter.failed(e);
       }
       return null;
+    }
+
+    private static boolean isLoggable(Object logger, Level level) {
+      MethodHandle handle = IS_LOGGABLE.get(logger.getClass());
+      if (handle == null) {
+        return true;
+      }
+      try {
+        return (boolean) handle.invokeExact(logger, level);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException(t);
+      }
     }
   }
 }

@@ -14,9 +14,15 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /** Every JUL logging method ends in {@code Logger.log(LogRecord)}, once per record, on the logging thread. */
 final class JulLoggerInstrumentation implements TypeInstrumentation {
+  /**
+   * Built at run time: the agent jar's shading rewrites every mention of the JUL logger class in
+   * bundled code (including string constants) to the agent's own PatchLogger.
+   */
+  static final String LOGGER_CLASS = String.join(".", "java.util.logging", "Logger");
+
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("java.util.logging.Logger");
+    return named(LOGGER_CLASS);
   }
 
   @Override
