@@ -14,6 +14,25 @@ public final class AgentStarter {
 
   private AgentStarter() {}
 
+  /**
+   * Runs a command of the agent jar ({@code java -jar sightline-agent.jar diagnose ...}): calls
+   * {@code public static int run(String[])} of {@code className} in the agent class loader and
+   * returns its exit code (1 when it cannot be run).
+   */
+  public static int runCommand(String className, String[] args) {
+    try {
+      File agentJar = new File(AgentStarter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      AgentClassLoader loader = new AgentClassLoader(new JarFile(agentJar, false), agentJar);
+      Object exitCode = loader.loadClass(className).getMethod("run", String[].class).invoke(null, (Object) args);
+      return (Integer) exitCode;
+    } catch (Throwable t) {
+      Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
+      System.err.println("sightline: " + className + " failed: " + cause);
+      cause.printStackTrace();
+      return 1;
+    }
+  }
+
   public static void start(String agentArgs, Instrumentation inst, File agentJar, boolean premain) {
     try {
       AgentLog.setDebug(AgentSettings.getBoolean("otel.javaagent.debug", false));

@@ -3,6 +3,7 @@ package io.sightline.bootstrap;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
+import java.util.Arrays;
 import java.util.jar.JarFile;
 
 /**
@@ -15,6 +16,7 @@ import java.util.jar.JarFile;
  * delegation, to the single bootstrap copy that inlined advice also sees.
  */
 public final class SightlineAgent {
+  private static final String DIAGNOSE = "io.sightline.agent.diagnose.DiagnoseCommand";
   private static boolean started;
 
   private SightlineAgent() {}
@@ -28,6 +30,9 @@ public final class SightlineAgent {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && "diagnose".equals(args[0])) {
+      System.exit(AgentStarter.runCommand(DIAGNOSE, Arrays.copyOfRange(args, 1, args.length)));
+    }
     String version = SightlineAgent.class.getPackage().getImplementationVersion();
     System.out.println("Sightline " + (version == null ? "(development build)" : version)
         + " - a Java agent for traces, metrics and logs through OpenTelemetry.");
@@ -46,6 +51,10 @@ public final class SightlineAgent {
     System.out.println("  otel.logs.exporter            otlp | console | otlp-file | none");
     System.out.println("  sightline.otlp-file.path      file for otlp-file (default sightline-telemetry.jsonl)");
     System.out.println("  otel.javaagent.enabled=false  install nothing");
+    System.out.println();
+    System.out.println("Why is it slow? Per route counts, errors, p50/p99 and where the slowest requests spent");
+    System.out.println("their time, from otlp-file output (docs/diagnose.md):");
+    System.out.println("  java -jar sightline-agent.jar diagnose FILE [--json]");
   }
 
   private static synchronized void start(String agentArgs, Instrumentation inst, boolean premain) {

@@ -118,6 +118,6 @@ class ExportersIT {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isZero();
     assertThat(out).startsWith("Sightline 0.1.0-SNAPSHOT").contains("-javaagent:sightline-agent.jar")
-        .contains("docs/configuration.md");
+        .contains("docs/configuration.md").contains("java -jar sightline-agent.jar diagnose FILE");
   }
 }
