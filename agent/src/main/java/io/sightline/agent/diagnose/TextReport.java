@@ -132,8 +132,8 @@ final class TextReport {
       return "not visible in spans; see CONNECTION POOLS (from the " + PoolMetrics.WAIT_TIME + " and "
           + PoolMetrics.PENDING + " metrics).";
     }
-    return "not visible in spans, and the file has no " + PoolMetrics.WAIT_TIME + " or " + PoolMetrics.PENDING
-        + " metrics (export metrics too, otel.metrics.exporter=otlp-file, to see them).";
+    return "not visible in spans, and the file has no " + PoolMetrics.WAIT_TIME + " or pending_requests metrics"
+        + " (otel.metrics.exporter=otlp-file exports them).";
   }
 
   private static String percent(double share) {
