@@ -54,7 +54,7 @@ final class TextReport {
       for (RequestBreakdown request : d.slowestOverall) {
         Operation top = request.top();
         String mostly = top == null ? "-"
-            : top.label() + " (" + percent(request.nanos(top) / Math.max(1, request.durationNanos())) + ")";
+            : percent(request.nanos(top) / Math.max(1, request.durationNanos())) + " " + top.label();
         table.row(request.root.traceId, request.route, Durations.format(request.durationNanos()),
             request.root.error ? "ERROR" : "OK", mostly);
       }
