@@ -145,11 +145,8 @@ final class Diagnosis {
       return;
     }
     long[] kept = {0};
-    OtlpJsonLines.read(file, false, span -> {
+    OtlpJsonLines.read(file, false, traces::containsKey, span -> {
       List<SpanData> trace = traces.get(span.traceId);
-      if (trace == null) {
-        return;
-      }
       if (kept[0] >= MAX_KEPT_SPANS || trace.size() >= MAX_SPANS_PER_TRACE) {
         droppedSpans++;
         return;

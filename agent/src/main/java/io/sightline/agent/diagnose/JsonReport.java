@@ -116,6 +116,7 @@ final class JsonReport {
       g.writeStartObject();
       g.writeStringField("serverAddress", c.serverAddress);
       g.writeNumberField("calls", c.calls);
+      g.writeNumberField("maxCallsPerRequest", c.maxCallsPerRequest);
       g.writeNumberField("failed", c.errors);
       g.writeNumberField("timedOut", c.timeouts);
       g.writeNumberField("medianTimeoutMs", Durations.millis(c.medianTimeoutNanos()));

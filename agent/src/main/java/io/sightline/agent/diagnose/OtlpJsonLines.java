@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Streams a file of OTLP-JSON lines (what the {@code otlp-file} exporter and the Collector's file
@@ -57,17 +58,28 @@ final class OtlpJsonLines {
   }
 
   private final boolean withMetrics;
+  private final Predicate<String> traces;
   private final List<SpanData> lineSpans = new ArrayList<>();
   private final List<MetricPoint> linePoints = new ArrayList<>();
   private long lineLogRecords;
 
-  private OtlpJsonLines(boolean withMetrics) {
+  private OtlpJsonLines(boolean withMetrics, Predicate<String> traces) {
     this.withMetrics = withMetrics;
+    this.traces = traces;
   }
 
   /** Reads every line of {@code file}; metric points are parsed only when {@code withMetrics}. */
   static Summary read(Path file, boolean withMetrics, Listener listener) throws IOException {
-    OtlpJsonLines reader = new OtlpJsonLines(withMetrics);
+    return read(file, withMetrics, traceId -> true, listener);
+  }
+
+  /**
+   * Like {@link #read(Path, boolean, Listener)}, but only spans whose trace id passes {@code traces}
+   * are handed over (the others are skipped without parsing their attributes when, as exporters
+   * write it, the trace id comes first).
+   */
+  static Summary read(Path file, boolean withMetrics, Predicate<String> traces, Listener listener) throws IOException {
+    OtlpJsonLines reader = new OtlpJsonLines(withMetrics, traces);
     Summary summary = new Summary();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       for (String line; (line = in.readLine()) != null; ) {
@@ -161,7 +173,12 @@ final class OtlpJsonLines {
       } else if ("scopeSpans".equals(field)) {
         forEachElement(q, scope -> forEachField(scope, (f, r) -> {
           if ("spans".equals(f)) {
-            forEachElement(r, s -> lineSpans.add(span(s)));
+            forEachElement(r, s -> {
+              SpanData span = span(s);
+              if (span != null) {
+                lineSpans.add(span);
+              }
+            });
           } else {
             r.skipChildren();
           }
@@ -187,12 +204,19 @@ final class OtlpJsonLines {
     return attributes.getOrDefault("service.name", "");
   }
 
-  private static SpanData span(JsonParser p) throws IOException {
+  /** The span, or null when its trace is not wanted. */
+  private SpanData span(JsonParser p) throws IOException {
     SpanData span = new SpanData();
+    boolean[] unwanted = {false};
     forEachField(p, (field, q) -> {
+      if (unwanted[0]) {
+        q.skipChildren();
+        return;
+      }
       switch (field) {
         case "traceId":
           span.traceId = text(q);
+          unwanted[0] = !traces.test(span.traceId);
           break;
         case "spanId":
           span.spanId = text(q);
@@ -241,7 +265,7 @@ final class OtlpJsonLines {
           q.skipChildren();
       }
     });
-    return span;
+    return unwanted[0] ? null : span;
   }
 
   private static int kind(JsonParser p) throws IOException {

@@ -27,6 +27,7 @@ final class SlowRequests {
   static final class CallStats {
     final String serverAddress;
     long calls;
+    int maxCallsPerRequest;
     long errors;
     long timeouts;
     int maxRetries;
@@ -73,6 +74,7 @@ final class SlowRequests {
             stats.timeoutNanos.add(call.durationNanos());
           }
         }
+        stats.maxCallsPerRequest = Math.max(stats.maxCallsPerRequest, e.getValue().size());
         int retries = request.retries(e.getKey());
         stats.maxRetries = Math.max(stats.maxRetries, retries);
         if (retries > 0) {
@@ -200,7 +202,8 @@ final class SlowRequests {
     } else if (stats.errors > 0) {
       parts.add(stats.errors + " of " + stats.calls + " failed");
     } else {
-      parts.add(count(stats.calls, "call"));
+      parts.add(count(stats.calls, "call") + (stats.maxCallsPerRequest > 1 ? ", up to " + stats.maxCallsPerRequest
+          + " per request" : ""));
     }
     if (stats.maxRetries > 0) {
       parts.add("retried up to " + count(stats.maxRetries, "time"));

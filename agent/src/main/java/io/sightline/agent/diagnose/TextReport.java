@@ -110,9 +110,11 @@ final class TextReport {
       out.println("  Retries: no HTTP client calls in these requests.");
     } else {
       out.println("  Retries:");
-      TextTable retries = new TextTable("SERVER ADDRESS", ">CALLS", ">FAILED", ">TIMED OUT", ">MAX RETRIES", ">REQUESTS RETRYING");
+      TextTable retries = new TextTable("SERVER ADDRESS", ">CALLS", ">MAX PER REQUEST", ">FAILED", ">TIMED OUT",
+          ">MAX RETRIES", ">REQUESTS RETRYING");
       for (SlowRequests.CallStats c : slow.httpServers.values()) {
-        retries.row(c.serverAddress, Long.toString(c.calls), Long.toString(c.errors), Long.toString(c.timeouts),
+        retries.row(c.serverAddress, Long.toString(c.calls), Integer.toString(c.maxCallsPerRequest),
+            Long.toString(c.errors), Long.toString(c.timeouts),
             Integer.toString(c.maxRetries), Long.toString(c.requestsRetried));
       }
       retries.print(out, "    ");

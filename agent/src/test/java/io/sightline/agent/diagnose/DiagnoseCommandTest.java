@@ -92,8 +92,8 @@ class DiagnoseCommandTest {
         + "    DB postgresql SELECT orders     10  40.0 ms   0.1%\n"
         + "  Downstream calls 99.5%, in-process 0.5%.\n"
         + "  Retries:\n"
-        + "    SERVER ADDRESS        CALLS  FAILED  TIMED OUT  MAX RETRIES  REQUESTS RETRYING\n"
-        + "    payments.example.com     24      14         14            2                 10\n"
+        + "    SERVER ADDRESS        CALLS  MAX PER REQUEST  FAILED  TIMED OUT  MAX RETRIES  REQUESTS RETRYING\n"
+        + "    payments.example.com     24                3      14         14            2                 10\n"
         + noPoolMetrics
         + "  Top cause: " + cause + "\n"
         + "  Example traces: " + examples + "\n"
@@ -147,7 +147,7 @@ class DiagnoseCommandTest {
             "db postgresql SELECT orders 10 40.0");
     assertThat((Double) operations.get(0).get("share")).isEqualTo(28200.0 / 28370.0);
     assertThat((List<Map<String, Object>>) checkout.get("httpServers")).containsExactly(Map.of(
-        "serverAddress", PAYMENTS, "calls", 24L, "failed", 14L, "timedOut", 14L, "medianTimeoutMs", 2000.0,
+        "serverAddress", PAYMENTS, "calls", 24L, "maxCallsPerRequest", 3L, "failed", 14L, "timedOut", 14L, "medianTimeoutMs", 2000.0,
         "maxRetries", 2L, "requestsRetrying", 10L));
     assertThat(((Map<String, Object>) checkout.get("poolWaits")).get("visibleInSpans")).isEqualTo(false);
     assertThat(json.get("topCause")).isEqualTo("In the slowest 1% of POST /checkout, 99% of the time is spent in"
@@ -184,6 +184,24 @@ class DiagnoseCommandTest {
     assertThat(slow.downstreamShare()).isEqualTo(0.70);
     assertThat(slow.cause()).isEqualTo("In the slowest request of GET /page, 30% of the time is spent in HTTP calls"
         + " to a.example (1 call).");
+  }
+
+  /** Without http.request.resend_count, a call after a failed call of the same name to the same server is a retry. */
+  @Test
+  void retriesWithoutResendCountAreCallsRepeatedAfterAFailure() {
+    OtlpFixture f = new OtlpFixture();
+    OtlpFixture.Span server = f.server("shop", f.newTraceId(), "GET /quote", 0, 100)
+        .attr("http.request.method", "GET").attr("http.route", "/quote");
+    server.http("GET", "api.example", 5, 35).attr("http.response.status_code", 503L).attr("error.type", "503").error(null);
+    server.http("GET", "api.example", 35, 65).attr("http.response.status_code", 503L).attr("error.type", "503").error(null);
+    server.http("GET", "api.example", 65, 75).attr("http.response.status_code", 200L);
+    server.http("POST", "api.example", 80, 90).attr("http.response.status_code", 200L); // another operation
+    Result result = run(f.flushSpans(512).write(dir.resolve("retries.jsonl")).toString());
+    assertThat(result.lines()).containsSequence(
+        "    SERVER ADDRESS  CALLS  MAX PER REQUEST  FAILED  TIMED OUT  MAX RETRIES  REQUESTS RETRYING",
+        "    api.example         4                4       2          0            2                  1");
+    assertThat(result.lines()).contains("  Top cause: In the slowest request of GET /quote, 80% of the time is spent in"
+        + " HTTP calls to api.example (2 of 4 failed, retried up to 2 times).");
   }
 
   @Test
