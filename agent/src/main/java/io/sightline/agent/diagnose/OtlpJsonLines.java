@@ -25,12 +25,9 @@ import java.util.function.Predicate;
 final class OtlpJsonLines {
   /** The span attributes the diagnosis uses; all others are skipped while parsing. */
   static final Set<String> SPAN_ATTRIBUTES = new HashSet<>(Arrays.asList(
-      "http.route", "http.request.method", "http.response.status_code", "http.request.resend_count",
-      "server.address", "url.full", "error.type",
+      "http.route", "http.request.method", "http.request.resend_count", "server.address", "url.full", "error.type",
       "db.system.name", "db.system", "db.operation.name", "db.operation", "db.collection.name", "db.sql.table",
-      "db.query.summary", "db.client.connection.pool.name", "db.client.connection.wait_time", "pool.name",
-      "rpc.system", "rpc.service", "rpc.method", "messaging.system", "messaging.destination.name",
-      "exception.type", "exception.message"));
+      "db.query.summary", "db.client.connection.pool.name", "db.client.connection.wait_time", "pool.name"));
 
   private static final Set<String> RESOURCE_ATTRIBUTES = Set.of("service.name");
   private static final Set<String> EVENT_ATTRIBUTES = Set.of("exception.type", "exception.message");

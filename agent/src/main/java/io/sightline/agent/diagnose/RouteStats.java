@@ -99,7 +99,7 @@ final class RouteStats {
 
   /** How many of the slowest requests make the slowest 1% (at least one). */
   int slowestOnePercent() {
-    return (int) Math.max(1, (count + 99) / 100);
+    return Math.max(1, (count + 99) / 100);
   }
 
   /** The slowest 1% (at most {@link #SLOWEST_KEPT}), slowest first. */
