@@ -26,6 +26,7 @@ public final class HookIds {
   public static final int DBCP_POOL_CREATED = 96;
   public static final int DBCP_POOL_CLOSED = 97;
   public static final int DBCP_GET_CONNECTION = 98;
+  public static final int DBCP_CONNECTION_CLOSE = 99;
   public static final int TOMCAT_POOL_CREATED = 101;
   public static final int TOMCAT_POOL_CLOSED = 102;
   public static final int TOMCAT_GET_CONNECTION = 103;
