@@ -166,6 +166,63 @@ class JdbcIT {
   }
 
   @Test
+  void plainStatementBatchOnH2CombinesItsStatements() {
+    assertThat(app.get("/h2/stmtbatch").body()).isEqualTo("inserted 2");
+
+    List<ReceivedSpan> spans = clientSpansUnder("/h2/stmtbatch", 2);
+    ReceivedSpan batch = spans.stream().filter(s -> s.name().startsWith("BATCH")).findFirst().orElseThrow();
+    assertThat(batch.name()).isEqualTo("BATCH INSERT orders");
+    assertThat(batch.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "db.system.name", "h2database",
+        "db.namespace", "orders",
+        "db.query.text", "INSERT INTO orders (id, note) VALUES (?, ?)",
+        "db.operation.name", "BATCH INSERT",
+        "db.collection.name", "orders",
+        "db.operation.batch.size", 2L));
+  }
+
+  @Test
+  void sqlExceptionOnH2() {
+    HttpResponse<String> response = app.get("/h2/error");
+    assertThat(response.statusCode()).isEqualTo(500);
+    String sqlState = response.body().substring("SQLException ".length(), response.body().indexOf(':'));
+
+    ReceivedSpan span = clientSpansUnder("/h2/error", 1).get(0);
+    assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+    assertThat(span.attribute("error.type")).isEqualTo("org.h2.jdbc.JdbcSQLSyntaxErrorException");
+    assertThat(span.attribute("db.response.status_code")).isEqualTo(sqlState);
+  }
+
+  @Test
+  void connectionRequestTimeoutIsCounted() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(app.url("/pgtiny/sleep?s=1")))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> call : calls) {
+      statuses.add(call.get().statusCode());
+    }
+    assertThat(statuses).containsExactlyInAnyOrder(200, 500);
+
+    List<ReceivedMetric> metrics = receiver.awaitMetrics(
+        list -> latestGauge(list, "db.client.connection.timeouts", "pg-tiny", null) == 1
+            && histogramCount(list, "db.client.connection.wait_time", "pg-tiny") == 2
+            && histogramCount(list, "db.client.connection.use_time", "pg-tiny") == 1, WAIT);
+    // Only the request that got the connection used it; the other one timed out after 250 ms.
+    assertThat(histogramCount(metrics, "db.client.connection.use_time", "pg-tiny")).isEqualTo(1);
+    assertThat(latestGauge(metrics, "db.client.connection.max", "pg-tiny", null)).isEqualTo(1);
+  }
+
+  @Test
+  void agentReportsNoInstrumentationFailure() {
+    assertThat(app.get("/h2/prepared?id=98765").body()).isEqualTo("secret-literal-123");
+    assertThat(app.stderrLines()).noneMatch(line -> line.contains("[sightline] WARN"));
+  }
+
+  @Test
   void sqlExceptionMakesAnErrorSpanWithEvent() {
     HttpResponse<String> response = app.get("/pg/error");
     assertThat(response.statusCode()).isEqualTo(500);

@@ -28,12 +28,13 @@ import org.apache.commons.dbcp2.BasicDataSource;
  *   <li>{@code GET /{pool}/literal} - a plain statement with a string and a number literal
  *   <li>{@code GET /{pool}/prepared?id=N} - a prepared query with one bind parameter
  *   <li>{@code GET /{pool}/batch} - a prepared insert batch of three rows
+ *   <li>{@code GET /{pool}/stmtbatch} - a plain statement batch of two inserts with literals
  *   <li>{@code GET /{pool}/error} - a query on a missing table (SQLException)
  *   <li>{@code GET /{pool}/sleep?s=N} - {@code pg_sleep} (or H2's {@code SLEEP}) holding a connection
  *   <li>{@code GET /close?pool=NAME} - closes a pool at runtime
  * </ul>
  * Pools: {@code h2} (HikariCP on H2), {@code pg} (HikariCP on PostgreSQL), {@code pgsmall}
- * (HikariCP on PostgreSQL, 2 connections), {@code dbcp} (DBCP2 on PostgreSQL, else H2),
+ * (HikariCP on PostgreSQL, 2 connections), {@code pgtiny} (1 connection, 250 ms timeout), {@code dbcp} (DBCP2 on PostgreSQL, else H2),
  * {@code tomcat} (Tomcat JDBC on H2).
  */
 public final class JdbcApp {
@@ -47,6 +48,9 @@ public final class JdbcApp {
     if (pgUrl != null) {
       POOLS.put("pg", hikari("pg-pool", pgUrl, pgUser, 4));
       POOLS.put("pgsmall", hikari("pg-small", pgUrl, pgUser, 2));
+      HikariDataSource tiny = hikari("pg-tiny", pgUrl, pgUser, 1);
+      tiny.setConnectionTimeout(250); // HikariCP's minimum: a second concurrent request times out
+      POOLS.put("pgtiny", tiny);
     }
     BasicDataSource dbcp = new BasicDataSource();
     dbcp.setUrl(pgUrl != null ? pgUrl : "jdbc:h2:mem:orders;DB_CLOSE_DELAY=-1");
@@ -149,6 +153,13 @@ public final class JdbcApp {
               ps.addBatch();
             }
             return "inserted " + ps.executeBatch().length;
+          }
+        case "stmtbatch":
+          try (Statement s = c.createStatement()) {
+            s.execute("DELETE FROM orders WHERE id BETWEEN 4 AND 5");
+            s.addBatch("INSERT INTO orders (id, note) VALUES (4, 'four')");
+            s.addBatch("INSERT INTO orders (id, note) VALUES (5, 'five')");
+            return "inserted " + s.executeBatch().length;
           }
         case "error":
           try (Statement s = c.createStatement()) {
