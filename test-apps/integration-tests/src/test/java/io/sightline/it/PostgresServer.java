@@ -42,7 +42,7 @@ final class PostgresServer implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("sightline-pg");
       if (root) {
-        run(List.of("chown", "postgres:postgres", dir.toString()), false);
+        run(List.of("chown", "postgres:postgres", dir.toString()));
       }
       int port = freePort();
       PostgresServer server = new PostgresServer(dir, port, root);
@@ -51,7 +51,7 @@ final class PostgresServer implements AutoCloseable {
       server.runAsOwner(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
           "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c fsync=off -c max_connections=50",
           "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "start"));
-      run(List.of(BIN.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER, DATABASE), false);
+      run(List.of(BIN.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER, DATABASE));
       return server;
     } catch (IOException e) {
       throw new AssertionError("cannot start PostgreSQL: " + e, e);
@@ -83,17 +83,17 @@ final class PostgresServer implements AutoCloseable {
 
   private void runAsOwner(List<String> command) {
     if (!root) {
-      run(command, true);
+      run(command);
       return;
     }
     StringBuilder shell = new StringBuilder();
     for (String part : command) {
       shell.append(shell.length() == 0 ? "" : " ").append('\'').append(part.replace("'", "'\\''")).append('\'');
     }
-    run(List.of("su", "postgres", "-s", "/bin/sh", "-c", shell.toString()), true);
+    run(List.of("su", "postgres", "-s", "/bin/sh", "-c", shell.toString()));
   }
 
-  private static void run(List<String> command, boolean check) {
+  private static void run(List<String> command) {
     try {
       Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
       process.getOutputStream().close();
