@@ -43,6 +43,8 @@ class JdbcIT {
     app = TestApp.app("jdbc-app")
         .exportTo(receiver)
         .property("otel.service.name", "jdbc-it")
+        // Debug turns every suppressed advice error and hook failure into a WARN line (checked below).
+        .property("otel.javaagent.debug", "true")
         .property("app.pg.url", postgres.jdbcUrl())
         .property("app.pg.user", PostgresServer.USER)
         .start();
@@ -220,6 +222,12 @@ class JdbcIT {
   void agentReportsNoInstrumentationFailure() {
     assertThat(app.get("/h2/prepared?id=98765").body()).isEqualTo("secret-literal-123");
     assertThat(app.stderrLines()).noneMatch(line -> line.contains("[sightline] WARN"));
+    // The statement advice reached the driver and the pool proxies, and nothing JDK-internal.
+    assertThat(app.stderrLines())
+        .anyMatch(line -> line.contains("transformed org.postgresql.jdbc.PgPreparedStatement"))
+        .anyMatch(line -> line.contains("transformed com.zaxxer.hikari.pool.HikariProxyPreparedStatement"))
+        .anyMatch(line -> line.contains("transformed org.h2.jdbc.JdbcPreparedStatement"))
+        .noneMatch(line -> line.matches(".*transformed (java|javax|jdk|sun)\\..*\\((jdbc|hikaricp|apache-dbcp|tomcat-jdbc)\\)"));
   }
 
   @Test
@@ -286,6 +294,7 @@ class JdbcIT {
       return latest[0] == 2 && latest[1] > 0;
     }, WAIT);
     long[] seen = latestPool(during, "pg-small");
+    System.out.println("pg-small while saturated: used=" + seen[0] + " pending_requests=" + seen[1]);
     assertThat(seen[0]).as("used").isEqualTo(2);
     assertThat(seen[1]).as("pending_requests").isBetween(1L, 8L);
 
