@@ -321,6 +321,20 @@ public final class JdbcTelemetry {
     return db.usesMysqlQuotes() ? mysqlSanitizer : ansiSanitizer;
   }
 
+  /**
+   * The driver's connection behind a pool's proxy: long-lived, so the facts are read once per
+   * physical connection rather than once per borrow, and reading them never touches the proxy
+   * (HikariCP's proxy marks its commit state dirty on {@code getMetaData()}).
+   */
+  private static Connection physical(Connection connection) {
+    try {
+      Connection unwrapped = connection.unwrap(Connection.class);
+      return unwrapped != null ? unwrapped : connection;
+    } catch (Throwable t) {
+      return connection;
+    }
+  }
+
   private static Connection connectionOf(Statement statement) {
     try {
       return statement.getConnection();
@@ -333,6 +347,7 @@ public final class JdbcTelemetry {
     if (connection == null) {
       return DbInfo.UNKNOWN;
     }
+    connection = physical(connection);
     DbInfo known = connections.get(connection);
     if (known != null) {
       return known;
