@@ -13,6 +13,23 @@ public final class HookIds {
   // 10-39: servlet containers and other HTTP servers
   // 40-79: HTTP clients
   // 80-109: JDBC and connection pools
+  public static final int JDBC_EXECUTE_SQL = 80;
+  public static final int JDBC_EXECUTE_PREPARED = 81;
+  public static final int JDBC_EXECUTE_BATCH = 82;
+  public static final int JDBC_PREPARE = 83;
+  public static final int JDBC_ADD_BATCH = 84;
+  public static final int JDBC_CLEAR_BATCH = 85;
+  public static final int HIKARI_POOL_CREATED = 90;
+  public static final int HIKARI_POOL_SHUTDOWN = 91;
+  public static final int HIKARI_GET_CONNECTION = 92;
+  public static final int HIKARI_CONNECTION_CLOSE = 93;
+  public static final int DBCP_POOL_CREATED = 96;
+  public static final int DBCP_POOL_CLOSED = 97;
+  public static final int DBCP_GET_CONNECTION = 98;
+  public static final int DBCP_CONNECTION_CLOSE = 99;
+  public static final int TOMCAT_POOL_CREATED = 101;
+  public static final int TOMCAT_POOL_CLOSED = 102;
+  public static final int TOMCAT_GET_CONNECTION = 103;
   // 110-149: context propagation, OpenTelemetry API bridge, annotations
   // 150-189: logging
   public static final int LOGBACK_EVENT_MDC_MAP = 150;

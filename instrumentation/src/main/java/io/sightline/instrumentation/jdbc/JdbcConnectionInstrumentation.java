@@ -1,0 +1,47 @@
+package io.sightline.instrumentation.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.AdviceTarget;
+import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * {@code Connection.prepareStatement/prepareCall}: the SQL a prepared statement is made from,
+ * sanitised once here, so that each execution only looks it up.
+ */
+final class JdbcConnectionInstrumentation implements TypeInstrumentation {
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return JdbcInstrumentationModule.notJdk()
+        .and(not(isInterface()))
+        .and(hasSuperType(named("java.sql.Connection")));
+  }
+
+  @Override
+  public void transform(AdviceTarget target) {
+    target.applyAdvice(namedOneOf("prepareStatement", "prepareCall")
+            .and(takesArgument(0, String.class)).and(isPublic()).and(not(isAbstract())),
+        JdbcConnectionInstrumentation.class.getName() + "$PrepareAdvice");
+  }
+
+  public static final class PrepareAdvice {
+    /** The SQL travels as the exit's state: there is no enter for this site. */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.This Object self, @Advice.Argument(0) String sql,
+        @Advice.Return Object statement, @Advice.Thrown Throwable thrown) {
+      Hooks.exit(HookIds.JDBC_PREPARE, sql, self, statement, thrown);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.sightline.instrumentation.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.AdviceTarget;
+import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Every class implementing {@code java.sql.Statement}, whatever the driver or pool. Abstract
+ * classes are included on purpose: they often hold the implementation that concrete statements
+ * inherit (HikariCP's {@code ProxyStatement}), and advice applies only to declared methods.
+ */
+final class JdbcStatementInstrumentation implements TypeInstrumentation {
+  private static final String[] EXECUTE = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate"};
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return JdbcInstrumentationModule.notJdk()
+        .and(not(isInterface()))
+        .and(hasSuperType(named("java.sql.Statement")));
+  }
+
+  @Override
+  public void transform(AdviceTarget target) {
+    String name = JdbcStatementInstrumentation.class.getName();
+    target.applyAdvice(namedOneOf(EXECUTE).and(takesArgument(0, String.class)).and(isPublic()).and(not(isAbstract())),
+        name + "$ExecuteSqlAdvice");
+    target.applyAdvice(namedOneOf(EXECUTE).and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
+        name + "$ExecutePreparedAdvice");
+    target.applyAdvice(namedOneOf("executeBatch", "executeLargeBatch").and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
+        name + "$ExecuteBatchAdvice");
+    target.applyAdvice(named("addBatch").and(takesArguments(String.class)).and(isPublic()).and(not(isAbstract())),
+        name + "$AddBatchAdvice");
+    target.applyAdvice(named("clearBatch").and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
+        name + "$ClearBatchAdvice");
+  }
+
+  public static final class ExecuteSqlAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.This Object self, @Advice.Argument(0) String sql) {
+      return Hooks.enter(HookIds.JDBC_EXECUTE_SQL, self, sql, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object state, @Advice.Thrown Throwable thrown) {
+      Hooks.exit(HookIds.JDBC_EXECUTE_SQL, state, null, null, thrown);
+    }
+  }
+
+  public static final class ExecutePreparedAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.This Object self) {
+      return Hooks.enter(HookIds.JDBC_EXECUTE_PREPARED, self, null, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object state, @Advice.Thrown Throwable thrown) {
+      Hooks.exit(HookIds.JDBC_EXECUTE_PREPARED, state, null, null, thrown);
+    }
+  }
+
+  public static final class ExecuteBatchAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.This Object self) {
+      return Hooks.enter(HookIds.JDBC_EXECUTE_BATCH, self, null, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object state, @Advice.Return Object counts, @Advice.Thrown Throwable thrown) {
+      Hooks.exit(HookIds.JDBC_EXECUTE_BATCH, state, null, counts, thrown);
+    }
+  }
+
+  public static final class AddBatchAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.This Object self, @Advice.Argument(0) String sql) {
+      Hooks.enter(HookIds.JDBC_ADD_BATCH, self, sql, null);
+    }
+  }
+
+  public static final class ClearBatchAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.This Object self) {
+      Hooks.enter(HookIds.JDBC_CLEAR_BATCH, self, null, null);
+    }
+  }
+}
