@@ -3,6 +3,7 @@ package io.sightline.agent;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -20,8 +21,13 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.sightline.agent.config.ConfigValidator;
 import io.sightline.agent.config.ExporterNames;
+import io.sightline.agent.metrics.CardinalityLimit;
+import io.sightline.agent.metrics.DroppedTelemetryMonitor;
+import io.sightline.agent.metrics.MetricViews;
+import io.sightline.agent.metrics.OverflowWarningReader;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.AgentSettings;
+import io.sightline.instrumentation.api.Settings;
 import io.sightline.instrumentation.api.Suppression;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,6 +51,7 @@ final class AgentTelemetry {
     Map<String, String> overrides = new HashMap<>();
     ConfigProperties[] seen = new ConfigProperties[1];
     ExporterNames exporterNames = ExporterNames.discover(agentLoader);
+    int[] cardinalityLimit = {CardinalityLimit.DEFAULT};
     try {
       OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
           .setServiceClassLoader(agentLoader)
@@ -54,6 +61,7 @@ final class AgentTelemetry {
           .addPropertiesCustomizer(config -> {
             seen[0] = config;
             overrides.putAll(ConfigValidator.validate(config, exporterNames));
+            cardinalityLimit[0] = CardinalityLimit.configure(config, overrides);
             return overrides;
           })
           .addResourceCustomizer((resource, config) -> resource.merge(Resource.create(Attributes.of(
@@ -62,6 +70,16 @@ final class AgentTelemetry {
           .addSpanExporterCustomizer((exporter, config) -> new UntracedSpanExporter(exporter))
           .addMetricExporterCustomizer((exporter, config) -> new UntracedMetricExporter(exporter))
           .addLogRecordExporterCustomizer((exporter, config) -> new UntracedLogRecordExporter(exporter))
+          .addMetricReaderCustomizer((reader, config) -> new OverflowWarningReader(reader, cardinalityLimit[0]))
+          .addMeterProviderCustomizer((builder, config) -> {
+            MetricViews.register(builder);
+            return builder.registerMetricReader(new DroppedTelemetryMonitor(
+                Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000)));
+          })
+          // The SDK's per-span counters (otel.sdk.span.started / live) would cost on every request
+          // and tell nothing that http.server.request.duration does not; the processor and exporter
+          // counters, which report dropped telemetry, stay.
+          .addTracerProviderCustomizer((builder, config) -> builder.setMeterProvider(MeterProvider::noop))
           // We register our own hook, bounded in time, and it must run after the instrumentations'.
           .disableShutdownHook()
           .build()
@@ -81,6 +99,9 @@ final class AgentTelemetry {
   private static Map<String, String> defaults() {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf"); // the SDK alone defaults to grpc
+    // The SDK's self-monitoring metrics under their semantic-convention names
+    // (otel.sdk.processor.span.processed{error.type} for drops) rather than processedSpans{dropped}.
+    defaults.put("otel.experimental.sdk.telemetry.version", "latest");
     defaults.putAll(AgentSettings.fileProperties());
     return defaults;
   }

@@ -17,7 +17,11 @@ final class ContextCreatedHook extends Hook {
   @Override
   public void exit(Object state, Object self, Object result, Throwable thrown) {
     if (result instanceof HttpContext) {
-      List<Filter> filters = ((HttpContext) result).getFilters();
+      HttpContext context = (HttpContext) result;
+      if (context.getHandler() != null && context.getHandler().getClass().getClassLoader() == ContextCreatedHook.class.getClassLoader()) {
+        return; // the agent's own server (the Prometheus scrape endpoint) is not the application's
+      }
+      List<Filter> filters = context.getFilters();
       if (!filters.contains(filter)) {
         filters.add(0, filter);
       }

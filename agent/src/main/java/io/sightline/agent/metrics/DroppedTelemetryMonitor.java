@@ -1,0 +1,124 @@
+package io.sightline.agent.metrics;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.sightline.bootstrap.AgentLog;
+import java.util.Collection;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reports telemetry the SDK dropped (export queue full, failed exports): one warning at most per
+ * interval (default one minute) with the counts since the last one. It reads the SDK's own
+ * self-monitoring counters through a reader of its own that keeps only counters, so it works
+ * whatever {@code otel.metrics.exporter} says and costs one small collection per interval.
+ */
+public final class DroppedTelemetryMonitor implements MetricReader {
+  public static final String INTERVAL_KEY = "sightline.telemetry.drop-warning-interval";
+  private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  private static final AttributeKey<Boolean> LEGACY_DROPPED = AttributeKey.booleanKey("dropped");
+
+  private final long intervalMillis;
+  private volatile CollectionRegistration registration = CollectionRegistration.noop();
+  private ScheduledExecutorService scheduler;
+  private long reportedSpans;
+  private long reportedLogs;
+
+  public DroppedTelemetryMonitor(long intervalMillis) {
+    this.intervalMillis = intervalMillis;
+  }
+
+  @Override
+  public void register(CollectionRegistration registration) {
+    this.registration = registration;
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "sightline-drop-monitor");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Compares the cumulative drop counts with those last reported; warns about the difference. */
+  synchronized void check() {
+    try {
+      long spans = 0;
+      long logs = 0;
+      for (MetricData metric : registration.collectAllMetrics()) {
+        String name = metric.getName();
+        if ("otel.sdk.processor.span.processed".equals(name) || "otel.sdk.exporter.span.exported".equals(name)
+            || "processedSpans".equals(name)) {
+          spans += dropped(metric);
+        } else if ("otel.sdk.processor.log.processed".equals(name) || "otel.sdk.exporter.log.exported".equals(name)
+            || "processedLogs".equals(name)) {
+          logs += dropped(metric);
+        }
+      }
+      long newSpans = spans - reportedSpans;
+      long newLogs = logs - reportedLogs;
+      reportedSpans = spans;
+      reportedLogs = logs;
+      if (newSpans > 0 || newLogs > 0) {
+        AgentLog.warn("telemetry dropped since the last report: " + newSpans + " spans, " + newLogs
+            + " log records (export queue full or export failed; is the exporter endpoint reachable?"
+            + " otel.bsp.max.queue.size / otel.blrp.max.queue.size bound the queues)");
+      }
+    } catch (RuntimeException e) {
+      AgentLog.debug("drop monitor: " + e);
+    }
+  }
+
+  private static long dropped(MetricData metric) {
+    if (metric.getType() != MetricDataType.LONG_SUM) {
+      return 0;
+    }
+    long sum = 0;
+    for (LongPointData point : metric.getLongSumData().getPoints()) {
+      Attributes attributes = point.getAttributes();
+      if (attributes.get(ERROR_TYPE) != null || Boolean.TRUE.equals(attributes.get(LEGACY_DROPPED))) {
+        sum += point.getValue();
+      }
+    }
+    return sum;
+  }
+
+  /** Counters only: everything else is dropped at the source, so this reader costs nearly nothing. */
+  @Override
+  public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
+    return instrumentType == InstrumentType.COUNTER ? Aggregation.sum() : Aggregation.drop();
+  }
+
+  @Override
+  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+    return AggregationTemporality.CUMULATIVE;
+  }
+
+  @Override
+  public CompletableResultCode forceFlush() {
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    check(); // drops during the final flush are reported too
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public String toString() {
+    return "DroppedTelemetryMonitor{interval=" + intervalMillis + "ms}";
+  }
+}
