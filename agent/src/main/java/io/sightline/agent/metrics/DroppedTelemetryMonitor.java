@@ -56,11 +56,11 @@ public final class DroppedTelemetryMonitor implements MetricReader {
       long logs = 0;
       for (MetricData metric : registration.collectAllMetrics()) {
         String name = metric.getName();
-        if ("otel.sdk.processor.span.processed".equals(name) || "otel.sdk.exporter.span.exported".equals(name)
-            || "processedSpans".equals(name)) {
+        // The processor counts both kinds of loss (queue full, failed export); the exporter's own
+        // counter would count failed exports twice.
+        if ("otel.sdk.processor.span.processed".equals(name) || "processedSpans".equals(name)) {
           spans += dropped(metric);
-        } else if ("otel.sdk.processor.log.processed".equals(name) || "otel.sdk.exporter.log.exported".equals(name)
-            || "processedLogs".equals(name)) {
+        } else if ("otel.sdk.processor.log.processed".equals(name) || "processedLogs".equals(name)) {
           logs += dropped(metric);
         }
       }
