@@ -1,0 +1,47 @@
+package io.sightline.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import org.junit.jupiter.api.Test;
+
+class DroppedTelemetryMonitorTest {
+  private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  @Test
+  void warnsWithTheCountsSinceTheLastReportAndStaysQuietWithoutNewDrops() {
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000);
+    try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(monitor).build();
+         StderrCapture stderr = new StderrCapture()) {
+      LongCounter spans = provider.get("io.opentelemetry.sdk.trace").counterBuilder("otel.sdk.processor.span.processed").build();
+      LongCounter logs = provider.get("io.opentelemetry.sdk.logs").counterBuilder("otel.sdk.processor.log.processed").build();
+      spans.add(100); // exported fine
+      spans.add(7, Attributes.of(ERROR_TYPE, "queue_full"));
+      spans.add(2, Attributes.of(ERROR_TYPE, "java.io.IOException"));
+      logs.add(3, Attributes.of(ERROR_TYPE, "queue_full"));
+      monitor.check();
+      monitor.check(); // nothing new
+      spans.add(1, Attributes.of(ERROR_TYPE, "queue_full"));
+      monitor.check();
+      assertThat(stderr.lines()).containsExactly(
+          "[sightline] WARN telemetry dropped since the last report: 9 spans, 3 log records (export queue full"
+              + " or export failed; is the exporter endpoint reachable? otel.bsp.max.queue.size /"
+              + " otel.blrp.max.queue.size bound the queues)",
+          "[sightline] WARN telemetry dropped since the last report: 1 spans, 0 log records (export queue full"
+              + " or export failed; is the exporter endpoint reachable? otel.bsp.max.queue.size /"
+              + " otel.blrp.max.queue.size bound the queues)");
+    }
+  }
+
+  @Test
+  void keepsOnlyCountersSoItCostsNothingOnHistograms() {
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000);
+    assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.HISTOGRAM))
+        .isEqualTo(io.opentelemetry.sdk.metrics.Aggregation.drop());
+    assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.COUNTER))
+        .isEqualTo(io.opentelemetry.sdk.metrics.Aggregation.sum());
+  }
+}
