@@ -72,7 +72,7 @@ final class AgentTelemetry {
           .addLogRecordExporterCustomizer((exporter, config) -> new UntracedLogRecordExporter(exporter))
           .addMetricReaderCustomizer((reader, config) -> new OverflowWarningReader(reader, cardinalityLimit[0]))
           .addMeterProviderCustomizer((builder, config) -> {
-            MetricViews.register(builder);
+            MetricViews.register(builder, cardinalityLimit[0]);
             return builder.registerMetricReader(new DroppedTelemetryMonitor(
                 Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000)));
           })

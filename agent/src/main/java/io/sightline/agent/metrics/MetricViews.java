@@ -65,8 +65,12 @@ public final class MetricViews {
     return names;
   }
 
-  /** Registers one View per valid bucket setting; returns the instrument names it applies to. */
-  public static List<String> register(SdkMeterProviderBuilder builder) {
+  /**
+   * Registers one View per valid bucket setting; returns the instrument names it applies to. A
+   * View carries its own cardinality limit (2000 unless set), which would replace the reader's:
+   * hence {@code cardinalityLimit}.
+   */
+  public static List<String> register(SdkMeterProviderBuilder builder, int cardinalityLimit) {
     List<String> applied = new ArrayList<>();
     for (String name : configuredInstruments()) {
       List<Double> buckets = MetricBuckets.forInstrument(name, NOT_SET);
@@ -75,7 +79,10 @@ public final class MetricViews {
       }
       builder.registerView(
           InstrumentSelector.builder().setType(InstrumentType.HISTOGRAM).setName(name).build(),
-          View.builder().setAggregation(Aggregation.explicitBucketHistogram(buckets)).build());
+          View.builder()
+              .setAggregation(Aggregation.explicitBucketHistogram(buckets))
+              .setCardinalityLimit(cardinalityLimit)
+              .build());
       applied.add(name);
     }
     return applied;

@@ -30,7 +30,7 @@ class MetricViewsTest {
     SdkMeterProviderBuilder builder = SdkMeterProvider.builder().registerMetricReader(reader);
     List<String> applied;
     try (StderrCapture stderr = new StderrCapture()) {
-      applied = MetricViews.register(builder);
+      applied = MetricViews.register(builder, 3);
       assertThat(stderr.lines()).containsExactly(
           "[sightline] WARN invalid value for sightline.metrics.buckets.app.broken.latency: '1,abc'; using []");
     }
@@ -41,7 +41,10 @@ class MetricViewsTest {
       meter.histogramBuilder("jvm.gc.duration").setExplicitBucketBoundariesAdvice(List.of(0.01, 0.1, 1.0, 10.0))
           .build().record(1.0);
       // No advice (an application's own instrument through the OpenTelemetry API).
-      meter.histogramBuilder("app.custom.latency").build().record(0.003);
+      for (int i = 0; i < 5; i++) {
+        meter.histogramBuilder("app.custom.latency").build()
+            .record(0.003, io.opentelemetry.api.common.Attributes.of(io.opentelemetry.api.common.AttributeKey.longKey("i"), (long) i));
+      }
       meter.histogramBuilder("app.broken.latency").setExplicitBucketBoundariesAdvice(List.of(0.1, 1.0))
           .build().record(0.5);
       meter.histogramBuilder("app.other.latency").setExplicitBucketBoundariesAdvice(List.of(0.3)).build().record(0.5);
@@ -50,6 +53,8 @@ class MetricViewsTest {
           .collect(Collectors.toMap(MetricData::getName, Function.identity()));
       assertThat(boundaries(metrics.get("jvm.gc.duration"))).containsExactly(0.5, 2.0);
       assertThat(boundaries(metrics.get("app.custom.latency"))).containsExactly(0.001, 0.002, 0.004);
+      // The View keeps the configured cardinality limit (a View's own default would be 2000).
+      assertThat(metrics.get("app.custom.latency").getHistogramData().getPoints()).hasSize(3);
       assertThat(boundaries(metrics.get("app.broken.latency"))).containsExactly(0.1, 1.0);
       assertThat(boundaries(metrics.get("app.other.latency"))).containsExactly(0.3);
     }
