@@ -75,6 +75,23 @@ public final class ConfigValidator {
       }
     }
 
+    String prometheusPort = config.getString("otel.exporter.prometheus.port");
+    if (prometheusPort != null) {
+      try {
+        int port = Integer.parseInt(prometheusPort.trim());
+        if (port < 0 || port > 65535) {
+          replace("otel.exporter.prometheus.port", prometheusPort, "9464");
+        }
+      } catch (NumberFormatException e) {
+        replace("otel.exporter.prometheus.port", prometheusPort, "9464");
+      }
+    }
+    String telemetryVersion = config.getString("otel.experimental.sdk.telemetry.version");
+    if (telemetryVersion != null && !"legacy".equalsIgnoreCase(telemetryVersion.trim())
+        && !"latest".equalsIgnoreCase(telemetryVersion.trim())) {
+      replace("otel.experimental.sdk.telemetry.version", telemetryVersion, "latest");
+    }
+
     list("otel.propagators", PROPAGATORS, "tracecontext,baggage");
     list("otel.traces.exporter", exporters.spans(), "otlp");
     list("otel.metrics.exporter", exporters.metrics(), "otlp");

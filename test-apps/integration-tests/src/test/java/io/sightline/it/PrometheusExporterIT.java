@@ -195,4 +195,22 @@ class PrometheusExporterIT {
     assertThat(scrape.labelValues("http_server_request_duration_seconds_count", "server_port")).isEmpty();
     assertThat(scrape.labelValues("http_server_request_duration_seconds_count", "http_route")).doesNotContain("/metrics");
   }
+
+  @Test
+  void aPortInUseCostsTheEndpointNotTheApplicationNorTheOtherSignals() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+         TestApp other = TestApp.app("jdk-http-server-app")
+             .exportTo(receiver)
+             .property("otel.service.name", "port-taken-it")
+             .property("otel.metrics.exporter", "prometheus")
+             .property("otel.exporter.prometheus.host", "127.0.0.1")
+             .property("otel.exporter.prometheus.port", String.valueOf(taken.getLocalPort()))
+             .start()) {
+      assertThat(other.get("/hello").statusCode()).isEqualTo(200);
+      receiver.awaitSpans(s -> "port-taken-it".equals(s.resourceAttributes().get("service.name")), 1, WAIT);
+      assertThat(other.stderrLines()).filteredOn(l -> l.contains("Prometheus"))
+          .singleElement().asString()
+          .startsWith("[sightline] WARN cannot serve Prometheus metrics on 127.0.0.1:" + taken.getLocalPort() + " (java.net.BindException");
+    }
+  }
 }
