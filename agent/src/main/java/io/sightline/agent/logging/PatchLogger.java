@@ -42,7 +42,7 @@ public final class PatchLogger {
   }
 
   public void log(Level level, String message, Throwable thrown) {
-    if (!isLoggable(level)) {
+    if (!isLoggable(level) || isCardinalityOverflow(message)) {
       return;
     }
     String line = shortName() + ": " + message + (thrown == null ? "" : " (" + thrown + ")");
@@ -97,6 +97,15 @@ public final class PatchLogger {
 
   public void finest(String message) {
     log(Level.FINEST, message);
+  }
+
+  /**
+   * The SDK's metric storages warn, throttled but repeatedly, when an instrument overflows its
+   * cardinality limit; OverflowWarningReader reports that once per metric, naming the setting.
+   */
+  private boolean isCardinalityOverflow(String message) {
+    return message != null && name.endsWith("MetricStorage")
+        && (message.contains("cardinality") || message.startsWith("Too many log messages"));
   }
 
   private String shortName() {

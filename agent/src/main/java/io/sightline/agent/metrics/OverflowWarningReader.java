@@ -14,8 +14,6 @@ import io.sightline.bootstrap.AgentLog;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Wraps a metric reader to warn once per metric when it first exceeds the cardinality limit. The
@@ -24,13 +22,6 @@ import java.util.logging.Logger;
 public final class OverflowWarningReader implements MetricReader {
   static final AttributeKey<Boolean> OVERFLOW = AttributeKey.booleanKey("otel.metric.overflow");
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
-  /**
-   * The SDK logs its own overflow warning through java.util.logging, in the application's log
-   * format; ours replaces it. Held strongly: java.util.logging keeps loggers only weakly.
-   */
-  private static final Logger[] SDK_OVERFLOW_LOGGERS = {
-      Logger.getLogger("io.opentelemetry.sdk.metrics.internal.state.DefaultSynchronousMetricStorage"),
-      Logger.getLogger("io.opentelemetry.sdk.metrics.internal.state.AsynchronousMetricStorage")};
 
   private final MetricReader delegate;
   private final int limit;
@@ -38,9 +29,6 @@ public final class OverflowWarningReader implements MetricReader {
   public OverflowWarningReader(MetricReader delegate, int limit) {
     this.delegate = delegate;
     this.limit = limit;
-    for (Logger logger : SDK_OVERFLOW_LOGGERS) {
-      logger.setLevel(Level.OFF);
-    }
   }
 
   @Override
