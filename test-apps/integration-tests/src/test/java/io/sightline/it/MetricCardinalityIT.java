@@ -106,7 +106,8 @@ class MetricCardinalityIT {
       assertThat(warnings).hasSize(1);
       assertThat(warnings.get(0)).startsWith("[sightline] WARN metric http.server.request.duration reached the cardinality limit of 100 series");
       Scrape.text(metricsPort); // a second collection warns no more
-      assertThat(app.stderrLines().stream().filter(l -> l.contains("cardinality limit"))).hasSize(1);
+      // ... and the SDK's own (repeated) overflow log lines are not shown next to ours.
+      assertThat(app.stderrLines().stream().filter(l -> l.contains("cardinality"))).hasSize(1);
     }
   }
 }
