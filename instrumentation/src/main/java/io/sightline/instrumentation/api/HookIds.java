@@ -31,6 +31,11 @@ public final class HookIds {
   public static final int TOMCAT_POOL_CLOSED = 102;
   public static final int TOMCAT_GET_CONNECTION = 103;
   // 110-149: context propagation, OpenTelemetry API bridge, annotations
+  public static final int EXECUTORS_CAPTURE = 110;
+  public static final int EXECUTORS_RUN = 111;
+  public static final int EXECUTORS_WRAP = 112;
+  public static final int EXECUTORS_WRAPPED_RUN = 113;
+  public static final int WITH_SPAN = 120;
   // 150-189: logging
   public static final int LOGBACK_EVENT_MDC_MAP = 150;
   public static final int SLF4J_MDC_GET = 151;

@@ -1,0 +1,28 @@
+package io.sightline.instrumentation.executors;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.sightline.instrumentation.api.AdviceTarget;
+import io.sightline.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * {@code FutureTask} is what {@code submit}, {@code invokeAll}, {@code invokeAny} and every
+ * {@code schedule*} method of the JDK executors actually run ({@code ScheduledFutureTask} and the
+ * completion service's tasks extend it). Periodic tasks run through {@code runAndReset}.
+ */
+final class FutureTaskInstrumentation implements TypeInstrumentation {
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return named("java.util.concurrent.FutureTask");
+  }
+
+  @Override
+  public void transform(AdviceTarget target) {
+    target.applyAdvice(isConstructor(), TaskAdvice.CAPTURE);
+    target.applyAdvice(named("run").and(takesArguments(0)).or(named("runAndReset")), TaskAdvice.RUN);
+  }
+}

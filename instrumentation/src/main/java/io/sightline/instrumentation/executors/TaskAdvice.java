@@ -1,0 +1,32 @@
+package io.sightline.instrumentation.executors;
+
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.HookIds;
+import net.bytebuddy.asm.Advice;
+
+/** The advice shared by every JDK task type: capture on construction, activate around running. */
+final class TaskAdvice {
+  static final String CAPTURE = TaskAdvice.class.getName() + "$CaptureAdvice";
+  static final String RUN = TaskAdvice.class.getName() + "$RunAdvice";
+
+  private TaskAdvice() {}
+
+  public static final class CaptureAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void onExit(@Advice.This Object task) {
+      Hooks.exit(HookIds.EXECUTORS_CAPTURE, null, task, null, null);
+    }
+  }
+
+  public static final class RunAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.This Object task) {
+      return Hooks.enter(HookIds.EXECUTORS_RUN, task, null, null);
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void onExit(@Advice.Enter Object scope, @Advice.This Object task) {
+      Hooks.exit(HookIds.EXECUTORS_RUN, scope, task, null, null);
+    }
+  }
+}
