@@ -36,6 +36,8 @@ public final class HookIds {
   public static final int EXECUTORS_WRAP = 112;
   public static final int EXECUTORS_WRAPPED_RUN = 113;
   public static final int WITH_SPAN = 120;
+  public static final int OPENTELEMETRY_API_GLOBAL_GET = 130;
+  public static final int OPENTELEMETRY_API_STORAGE_GET = 131;
   // 150-189: logging
   public static final int LOGBACK_EVENT_MDC_MAP = 150;
   public static final int SLF4J_MDC_GET = 151;
