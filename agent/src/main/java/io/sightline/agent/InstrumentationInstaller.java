@@ -68,7 +68,11 @@ final class InstrumentationInstaller {
         // Advice in JDK modules calls io.sightline.bootstrap, which lives in the unnamed module.
         .with(AgentBuilder.Listener.ModuleReadEdgeCompleting.of(instrumentation, false, Hooks.class))
         .with(new Reporting())
-        .ignore(nameStartsWith("io.sightline.")
+        // The agent's own packages only: an application may well live under io.sightline too.
+        .ignore(nameStartsWith("io.sightline.bootstrap.")
+            .or(nameStartsWith("io.sightline.agent."))
+            .or(nameStartsWith("io.sightline.instrumentation."))
+            .or(nameStartsWith("io.sightline.shaded."))
             .or(nameStartsWith("net.bytebuddy."))
             .or(nameStartsWith("jdk.internal.reflect."))
             .or(nameStartsWith("sun.reflect."))
