@@ -1,5 +1,6 @@
 package io.sightline.instrumentation.executors;
 
+import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -12,7 +13,7 @@ import io.sightline.instrumentation.api.Suppression;
  * else costs one thread-local read and no allocation.
  */
 final class TaskContexts {
-  private static final WeakIdentityMap<Context> CONTEXTS = new WeakIdentityMap<>();
+  private static final WeakIdentityMap<Object, Context> CONTEXTS = new WeakIdentityMap<>();
 
   private TaskContexts() {}
 

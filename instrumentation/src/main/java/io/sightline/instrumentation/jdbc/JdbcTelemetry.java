@@ -1,5 +1,6 @@
 package io.sightline.instrumentation.jdbc;
 
+import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

@@ -9,7 +9,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.sightline.instrumentation.api.MetricBuckets;
 import io.sightline.instrumentation.http.SemanticAttributes;
-import io.sightline.instrumentation.jdbc.WeakIdentityMap;
+import io.sightline.instrumentation.api.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package io.sightline.instrumentation.executors;
+package io.sightline.instrumentation.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class WeakIdentityMapTest {
   @Test
   void keysAreComparedByIdentity() {
-    WeakIdentityMap<String> map = new WeakIdentityMap<>();
+    WeakIdentityMap<Object, String> map = new WeakIdentityMap<>();
     String a = new String("task");
     String b = new String("task");
     map.put(a, "context-a");
@@ -19,7 +19,7 @@ class WeakIdentityMapTest {
 
   @Test
   void entriesOfCollectedKeysGoAway() throws InterruptedException {
-    WeakIdentityMap<String> map = new WeakIdentityMap<>();
+    WeakIdentityMap<Object, String> map = new WeakIdentityMap<>();
     for (int i = 0; i < 1000; i++) {
       map.put(new Object(), "context");
     }

@@ -1,4 +1,4 @@
-package io.sightline.instrumentation.jdbc;
+package io.sightline.instrumentation.api;
 
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -6,15 +6,20 @@ import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-object state for objects the agent does not own (statements, connections): keys are held
- * weakly and compared by identity, so an entry never keeps an application object alive and never
- * calls its {@code equals}. Entries of collected keys are purged on writes.
+ * Per-object state for objects the agent does not own (statements, connections, tasks), without
+ * added fields: keys are held weakly and compared by identity, so an entry never keeps an
+ * application object alive and never calls its {@code equals}. Entries of collected keys are
+ * purged on writes, which bounds the map by the number of live keys. Look-ups allocate nothing
+ * when the map is empty and never a reference object.
  */
 public final class WeakIdentityMap<K, V> {
   private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();
   private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
 
   public V get(K key) {
+    if (map.isEmpty()) {
+      return null;
+    }
     return map.get(new Lookup(key));
   }
 
@@ -25,6 +30,9 @@ public final class WeakIdentityMap<K, V> {
 
   public V remove(K key) {
     purge();
+    if (map.isEmpty()) {
+      return null;
+    }
     return map.remove(new Lookup(key));
   }
 
