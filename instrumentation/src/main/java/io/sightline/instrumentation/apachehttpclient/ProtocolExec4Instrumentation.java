@@ -35,12 +35,17 @@ final class ProtocolExec4Instrumentation implements TypeInstrumentation {
         @Advice.Argument(0) HttpRoute route,
         @Advice.Argument(1) HttpRequestWrapper request,
         @Advice.Argument(2) Object context) {
+      // No string '+': javac turns it into invokedynamic, which HttpClient 4's Java 6 class files cannot hold.
       URI uri = request.getURI();
-      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-      String url = route.getTargetHost().toURI() + path + query;
+      StringBuilder url = new StringBuilder(route.getTargetHost().toURI());
+      if (uri.getRawPath() != null) {
+        url.append(uri.getRawPath());
+      }
+      if (uri.getRawQuery() != null) {
+        url.append('?').append(uri.getRawQuery());
+      }
       Object[] state = (Object[]) Hooks.enter(HookIds.APACHE_HTTPCLIENT4_EXEC, context,
-          request.getRequestLine().getMethod(), url);
+          request.getRequestLine().getMethod(), url.toString());
       if (state != null) {
         for (int i = 1; i + 1 < state.length; i += 2) {
           request.setHeader((String) state[i], (String) state[i + 1]);

@@ -31,7 +31,8 @@ final class ProtocolExec5Instrumentation implements TypeInstrumentation {
     /** The hook returns {call, header name, value, ...}; the request is the chain's own copy. */
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object[] onEnter(@Advice.Argument(0) ClassicHttpRequest request, @Advice.Argument(1) ExecChain.Scope scope) {
-      String url = scope.route.getTargetHost().toURI() + request.getPath();
+      // No string '+' in advice: javac makes it invokedynamic, which old class files cannot hold.
+      String url = new StringBuilder(scope.route.getTargetHost().toURI()).append(request.getPath()).toString();
       Object[] state = (Object[]) Hooks.enter(HookIds.APACHE_HTTPCLIENT5_EXEC, scope.exchangeId, request.getMethod(), url);
       if (state != null) {
         for (int i = 1; i + 1 < state.length; i += 2) {

@@ -2,6 +2,7 @@ package io.sightline.instrumentation.javahttpclient;
 
 import io.opentelemetry.context.Context;
 import io.sightline.bootstrap.Hook;
+import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.http.ClientCall;
 import io.sightline.instrumentation.http.HttpClientTelemetry;
 import java.net.http.HttpRequest;
@@ -10,6 +11,8 @@ import java.util.Map;
 
 /** Starts the CLIENT span and returns {call, copy of the request with the propagation headers}. */
 final class SendHook extends Hook {
+  private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
   private final HttpClientTelemetry telemetry;
 
   SendHook(HttpClientTelemetry telemetry) {
@@ -23,7 +26,7 @@ final class SendHook extends Hook {
       return null;
     }
     Context parent = Context.current();
-    if (!HttpClientTelemetry.shouldStart(parent)) {
+    if (!HttpClientTelemetry.shouldStart(parent) || isAgentCall()) {
       return null;
     }
     HttpRequest request = (HttpRequest) arg0;
@@ -39,6 +42,22 @@ final class SendHook extends Hook {
       copy = null;
     }
     return new Object[] {call, copy};
+  }
+
+  /**
+   * Whether the agent itself makes this call. The OTLP exporter sends from its own executor
+   * threads, where the suppressed context of the export does not follow, so the context alone
+   * cannot tell: the first calling frame outside the JDK client (and this hook) can.
+   */
+  private static boolean isAgentCall() {
+    ClassLoader agentLoader = SendHook.class.getClassLoader();
+    return WALKER.walk(frames -> frames
+        .map(StackWalker.StackFrame::getDeclaringClass)
+        .filter(c -> c != SendHook.class && c != Hooks.class
+            && !c.getName().startsWith("jdk.internal.net.http.") && !c.getName().startsWith("java.net.http."))
+        .findFirst()
+        .map(c -> c.getClassLoader() == agentLoader)
+        .orElse(false));
   }
 
   static HttpRequest withHeaders(HttpRequest request, List<String> headers) {
