@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HttpClientsIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String[] CLIENTS = {"jdk", "jdk-async", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-async"};
   private static WireMockServer downstream;
   private static OtlpReceiver receiver;
   private static TestApp app;
@@ -55,6 +56,12 @@ class HttpClientsIT {
     receiver = OtlpReceiver.start();
     app = TestApp.app("http-clients-app").exportTo(receiver).property("otel.service.name", "clients-it").start();
     plainApp = TestApp.app("http-clients-app").withoutAgent().start();
+    // Warm both JVMs up (class loading of each client's connect path can exceed a 200 ms timeout).
+    for (String client : CLIENTS) {
+      call(app, client, downstreamUrl("/ok"), "");
+      call(plainApp, client, downstreamUrl("/ok"), "");
+    }
+    receiver.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_CLIENT, CLIENTS.length, WAIT);
   }
 
   @AfterAll
