@@ -52,6 +52,7 @@ class HttpClientsIT {
     downstream.stubFor(get(urlPathEqualTo("/ok")).willReturn(aResponse().withStatus(200).withBody("ok")));
     downstream.stubFor(get(urlPathEqualTo("/then")).willReturn(aResponse().withStatus(200).withBody("then")));
     downstream.stubFor(get(urlPathEqualTo("/slow")).willReturn(aResponse().withStatus(200).withBody("slow").withFixedDelay(2000)));
+    downstream.stubFor(get(urlPathEqualTo("/redirect")).willReturn(aResponse().withStatus(302).withHeader("Location", "/ok")));
     downstream.stubFor(get(urlPathEqualTo("/unavailable")).willReturn(aResponse().withStatus(503).withBody("down")));
     receiver = OtlpReceiver.start();
     app = TestApp.app("http-clients-app").exportTo(receiver).property("otel.service.name", "clients-it").start();
@@ -210,6 +211,62 @@ class HttpClientsIT {
     assertThat(downstream.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/unavailable"))))
         .extracting(r -> r.getHeader("traceparent").substring(0, 52))
         .containsExactlyElementsOf(clients.stream().map(s -> "00-" + s.traceId() + "-" + s.spanId()).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"apache5", "apache4", "okhttp"})
+  void redirectsFollowedByTheClientAreOneSpanPerAttempt(String client) {
+    assertThat(call(app, client, downstreamUrl("/redirect"), "")).isEqualTo("status=200\n");
+
+    ReceivedSpan server = serverSpan();
+    List<ReceivedSpan> clients = clientSpans(server, 2);
+    assertThat(clients).hasSize(2);
+    assertThat(clients).allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(server.spanId()));
+    assertThat(clients).extracting(s -> s.attribute("url.full")).containsExactly(downstreamUrl("/redirect"), downstreamUrl("/ok"));
+    assertThat(clients).extracting(s -> s.attribute("http.response.status_code")).containsExactly(302L, 200L);
+    assertThat(clients).extracting(s -> s.attribute("http.request.resend_count")).containsExactly(null, 1L);
+    assertThat(clients).extracting(ReceivedSpan::statusCode).containsOnly(Status.StatusCode.STATUS_CODE_UNSET);
+    List<LoggedRequest> journal = downstream.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/ok")));
+    assertThat(journal).hasSize(1);
+    assertThat(journal.get(0).getHeader("traceparent")).startsWith("00-" + server.traceId() + "-" + clients.get(1).spanId() + "-");
+  }
+
+  @Test
+  void urlConnectionFollowsRedirectsInsideOneSpan() {
+    assertThat(call(app, "urlconnection", downstreamUrl("/redirect"), "")).isEqualTo("status=200\n");
+
+    ReceivedSpan server = serverSpan();
+    List<ReceivedSpan> clients = clientSpans(server, 1);
+    assertThat(clients).hasSize(1);
+    assertThat(clients.get(0).attributes()).containsEntry("url.full", downstreamUrl("/redirect"))
+        .containsEntry("http.response.status_code", 200L)
+        .doesNotContainKey("http.request.resend_count");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-async"})
+  void connectionRefusedIsAnErrorSpanWithTheExceptionTheAppGets(String client) throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort + "/nothing";
+    String body = call(app, client, url, "&timeoutMs=2000");
+    assertThat(body).startsWith("exception=").isEqualTo(call(plainApp, client, url, "&timeoutMs=2000"));
+    String appException = body.substring("exception=".length(), body.indexOf(':'));
+
+    ReceivedSpan server = serverSpan();
+    List<ReceivedSpan> clients = clientSpans(server, 1);
+    assertThat(clients).hasSize(1);
+    ReceivedSpan span = clients.get(0);
+    assertThat(span.parentSpanId()).isEqualTo(server.spanId());
+    assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+    assertThat(span.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "http.request.method", "GET",
+        "url.full", url,
+        "server.address", "127.0.0.1",
+        "server.port", (long) closedPort,
+        "error.type", appException));
   }
 
   @ParameterizedTest
