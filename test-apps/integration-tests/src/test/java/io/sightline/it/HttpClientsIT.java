@@ -52,6 +52,8 @@ class HttpClientsIT {
     downstream.stubFor(get(urlPathEqualTo("/ok")).willReturn(aResponse().withStatus(200).withBody("ok")));
     downstream.stubFor(get(urlPathEqualTo("/then")).willReturn(aResponse().withStatus(200).withBody("then")));
     downstream.stubFor(get(urlPathEqualTo("/slow")).willReturn(aResponse().withStatus(200).withBody("slow").withFixedDelay(2000)));
+    downstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/orders"))
+        .willReturn(aResponse().withStatus(201).withBody("created")));
     downstream.stubFor(get(urlPathEqualTo("/redirect")).willReturn(aResponse().withStatus(302).withHeader("Location", "/ok")));
     downstream.stubFor(get(urlPathEqualTo("/unavailable")).willReturn(aResponse().withStatus(503).withBody("down")));
     receiver = OtlpReceiver.start();
@@ -229,6 +231,27 @@ class HttpClientsIT {
     List<LoggedRequest> journal = downstream.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/ok")));
     assertThat(journal).hasSize(1);
     assertThat(journal.get(0).getHeader("traceparent")).startsWith("00-" + server.traceId() + "-" + clients.get(1).spanId() + "-");
+  }
+
+  /** The JDK request copy and the connect-then-stream path keep the method, body and headers. */
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "urlconnection"})
+  void postKeepsBodyAndHeaders(String client) {
+    assertThat(call(app, client, downstreamUrl("/orders"), "&post=item%3D42")).isEqualTo("status=201\n");
+
+    ReceivedSpan server = serverSpan();
+    List<ReceivedSpan> clients = clientSpans(server, 1);
+    assertThat(clients).hasSize(1);
+    ReceivedSpan span = clients.get(0);
+    assertThat(span.name()).isEqualTo("POST");
+    assertThat(span.attributes()).containsEntry("http.request.method", "POST").containsEntry("http.response.status_code", 201L);
+    List<LoggedRequest> journal = downstream.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo("/orders")));
+    assertThat(journal).hasSize(1);
+    LoggedRequest request = journal.get(0);
+    assertThat(request.getBodyAsString()).isEqualTo("item=42");
+    assertThat(request.getHeader("X-Custom")).isEqualTo("kept");
+    assertThat(request.getHeader("Content-Type")).isEqualTo("text/plain");
+    assertThat(request.getHeader("traceparent")).startsWith("00-" + span.traceId() + "-" + span.spanId() + "-");
   }
 
   @Test

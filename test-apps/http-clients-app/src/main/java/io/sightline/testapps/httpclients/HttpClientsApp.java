@@ -67,11 +67,12 @@ public final class HttpClientsApp {
     int retries = Integer.parseInt(query.getOrDefault("retries", "0"));
     int timeoutMs = Integer.parseInt(query.getOrDefault("timeoutMs", "5000"));
     String then = query.get("then");
+    String postBody = query.get("post");
     List<String> lines = new ArrayList<>();
     for (int attempt = 0; attempt <= retries; attempt++) {
       String outcome;
       try {
-        int status = once(client, url, timeoutMs, then);
+        int status = postBody != null ? post(client, url, postBody) : once(client, url, timeoutMs, then);
         outcome = "status=" + status;
         lines.add(outcome);
         if (status < 500) {
@@ -110,6 +111,31 @@ public final class HttpClientsApp {
       default:
         throw new IllegalArgumentException("unknown client " + client);
     }
+  }
+
+  /** A POST with a body and a custom header: {@code jdk} or {@code urlconnection} (streaming the body). */
+  private static int post(String client, String url, String body) throws Exception {
+    if (client.equals("jdk")) {
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(URI.create(url))
+          .header("X-Custom", "kept")
+          .header("Content-Type", "text/plain")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+          .build();
+      return JDK.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+    HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+    connection.setRequestMethod("POST");
+    connection.setDoOutput(true);
+    connection.setRequestProperty("X-Custom", "kept");
+    connection.setRequestProperty("Content-Type", "text/plain");
+    connection.connect();
+    try (OutputStream out = connection.getOutputStream()) {
+      out.write(body.getBytes(StandardCharsets.UTF_8));
+    }
+    int code = connection.getResponseCode();
+    connection.getInputStream().readAllBytes();
+    connection.disconnect();
+    return code;
   }
 
   private static java.net.http.HttpRequest jdkRequest(String url, int timeoutMs) {
