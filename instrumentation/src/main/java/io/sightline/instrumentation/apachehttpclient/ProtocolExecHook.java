@@ -11,12 +11,22 @@ import java.util.WeakHashMap;
 
 /**
  * One span per {@code ProtocolExec} run. The attempt number comes from the execution's identity
- * (HttpClient 5: the exchange id; 4.x: the execution context): the chain keeps it across its
- * retries and redirects.
+ * (HttpClient 5 classic and async: the exchange id; 4.x: the execution context): the chain keeps
+ * it across its retries and redirects.
  */
 final class ProtocolExecHook extends Hook {
   private final HttpClientTelemetry telemetry;
-  private final Map<Object, int[]> attempts = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Attempts so far and the parent of the first one, per execution (weak keys). */
+  private static final class Execution {
+    final Context parent;
+    int attempts;
+
+    Execution(Context parent) {
+      this.parent = parent;
+    }
+  }
+
+  private final Map<Object, Execution> executions = Collections.synchronizedMap(new WeakHashMap<>());
 
   ProtocolExecHook(HttpClientTelemetry telemetry) {
     super(ApacheHttpClientInstrumentationModule.NAME);
@@ -26,13 +36,16 @@ final class ProtocolExecHook extends Hook {
   @Override
   public Object enter(Object execution, Object method, Object url) {
     Context parent = Context.current();
-    if (!HttpClientTelemetry.shouldStart(parent)) {
-      return null;
-    }
     int attempt = 0;
     if (execution != null) {
-      int[] count = attempts.computeIfAbsent(execution, k -> new int[1]);
-      attempt = count[0]++;
+      // Async retries and redirects run on I/O threads: their parent is the first attempt's.
+      Context current = parent;
+      Execution state = executions.computeIfAbsent(execution, k -> new Execution(current));
+      parent = state.parent;
+      attempt = state.attempts++;
+    }
+    if (!HttpClientTelemetry.shouldStart(parent)) {
+      return null;
     }
     ClientCall call = telemetry.start(parent, (String) method, (String) url, attempt);
     if (call == null) {

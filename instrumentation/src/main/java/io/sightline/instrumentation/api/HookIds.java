@@ -18,6 +18,9 @@ public final class HookIds {
   public static final int URL_CONNECTION_OUTPUT = 46;
   public static final int URL_CONNECTION_INPUT = 47;
   public static final int APACHE_HTTPCLIENT5_EXEC = 50;
+  public static final int APACHE_HTTPCLIENT5_ASYNC_EXEC = 51;
+  public static final int APACHE_HTTPCLIENT5_ASYNC_CALLBACK = 52;
+  public static final int APACHE_HTTPCLIENT5_ASYNC_EXECUTE = 53;
   public static final int APACHE_HTTPCLIENT4_EXEC = 55;
   public static final int OKHTTP_CLIENT_BUILD = 60;
   public static final int OKHTTP_CALL_CHAIN = 61;

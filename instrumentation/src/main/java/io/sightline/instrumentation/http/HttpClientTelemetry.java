@@ -175,6 +175,17 @@ public final class HttpClientTelemetry {
     }
   }
 
+  /**
+   * Notes a response status as soon as it is known, before the body is read: an async client may
+   * complete the application's future before the attempt ends, and a retry that follows must
+   * still be recognised as one.
+   */
+  public void responseStatus(ClientCall call, int statusCode) {
+    if (call != null && call.parentSpanId != null && !call.isEnded()) {
+      appRetries.record(call.parentSpanId, call.retryKey, call.resendCount, AppRetries.isRetryable(statusCode, null));
+    }
+  }
+
   /** The exception a future or a reflective call wrapped. */
   public static Throwable unwrap(Throwable error) {
     Throwable t = error;

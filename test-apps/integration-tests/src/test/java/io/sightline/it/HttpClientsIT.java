@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HttpClientsIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final String[] CLIENTS = {"jdk", "jdk-async", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-async"};
+  private static final String[] CLIENTS = {"jdk", "jdk-async", "urlconnection", "apache5", "apache5-async", "apache4", "okhttp", "okhttp-async"};
   private static WireMockServer downstream;
   private static OtlpReceiver receiver;
   private static TestApp app;
@@ -130,7 +130,7 @@ class HttpClientsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-async"})
+  @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "apache5", "apache5-async", "apache4", "okhttp", "okhttp-async"})
   void clientSpanIsChildOfServerSpanAndPropagated(String client) throws Exception {
     String body = call(app, client, downstreamUrl("/ok?api_key=s3cr3t&page=2"), "");
     assertThat(body).isEqualTo("status=200\n");
@@ -163,6 +163,7 @@ class HttpClientsIT {
       "jdk-async, java.net.http.HttpTimeoutException",
       "urlconnection, java.net.SocketTimeoutException",
       "apache5, java.net.SocketTimeoutException",
+      "apache5-async, java.net.SocketTimeoutException",
       "apache4, java.net.SocketTimeoutException",
       "okhttp, java.net.SocketTimeoutException",
       "okhttp-async, java.net.SocketTimeoutException"})
@@ -195,7 +196,7 @@ class HttpClientsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-async"})
+  @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "apache5", "apache5-async", "apache4", "okhttp", "okhttp-async"})
   void applicationRetriesAreSiblingSpansWithResendCounts(String client) {
     String body = call(app, client, downstreamUrl("/unavailable"), "&retries=2");
     assertThat(body).isEqualTo("status=503\nstatus=503\nstatus=503\n");
@@ -216,7 +217,7 @@ class HttpClientsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"apache5", "apache4", "okhttp"})
+  @ValueSource(strings = {"apache5", "apache5-async", "apache4", "okhttp"})
   void redirectsFollowedByTheClientAreOneSpanPerAttempt(String client) {
     assertThat(call(app, client, downstreamUrl("/redirect"), "")).isEqualTo("status=200\n");
 
@@ -267,7 +268,7 @@ class HttpClientsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-async"})
+  @ValueSource(strings = {"jdk", "jdk-async", "urlconnection", "apache5", "apache5-async", "apache4", "okhttp", "okhttp-async"})
   void connectionRefusedIsAnErrorSpanWithTheExceptionTheAppGets(String client) throws Exception {
     int closedPort;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -293,7 +294,7 @@ class HttpClientsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk-async", "okhttp-async"})
+  @ValueSource(strings = {"jdk-async", "apache5-async", "okhttp-async"})
   void asyncCallbacksRunInTheCallersContext(String client) {
     call(app, client, downstreamUrl("/ok"), "&then=" + URLEncoder.encode(downstreamUrl("/then"), StandardCharsets.UTF_8));
 

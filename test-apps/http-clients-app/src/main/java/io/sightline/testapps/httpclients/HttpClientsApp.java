@@ -38,7 +38,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * Makes outgoing HTTP calls on request: {@code GET /call?client=C&url=U[&retries=N][&timeoutMs=T]
  * [&then=U2]}. Clients: {@code jdk}, {@code jdk-async}, {@code urlconnection}, {@code apache5},
- * {@code apache4}, {@code okhttp}, {@code okhttp-async}. A failed attempt (exception or status
+ * {@code apache5-async}, {@code apache4}, {@code okhttp}, {@code okhttp-async}. A failed attempt (exception or status
  * of 500 and above) is retried by this code up to {@code retries} times. With {@code then}, the
  * async clients' completion callback makes one more (synchronous, JDK) call to that URL. The
  * response lists one line per attempt: {@code status=N} or {@code exception=Class: message}.
@@ -48,12 +48,15 @@ public final class HttpClientsApp {
       .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
   private static final OkHttpClient OKHTTP = new OkHttpClient();
   private static final CloseableHttpClient APACHE5 = HttpClients.custom().disableAutomaticRetries().build();
+  private static final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient APACHE5_ASYNC =
+      org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().disableAutomaticRetries().build();
   private static final org.apache.http.impl.client.CloseableHttpClient APACHE4 =
       org.apache.http.impl.client.HttpClients.custom().disableAutomaticRetries().build();
 
   public static void main(String[] args) throws IOException {
     int port = Integer.parseInt(System.getProperty("app.port", "0"));
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
+    APACHE5_ASYNC.start();
     server.createContext("/call", HttpClientsApp::call);
     server.setExecutor(Executors.newFixedThreadPool(8));
     server.start();
@@ -99,6 +102,8 @@ public final class HttpClientsApp {
         return urlConnection(url, timeoutMs);
       case "apache5":
         return apache5(url, timeoutMs);
+      case "apache5-async":
+        return apache5Async(url, timeoutMs, then);
       case "apache4":
         return apache4(url, timeoutMs);
       case "okhttp":
@@ -192,6 +197,44 @@ public final class HttpClientsApp {
       }
       return response.getCode();
     });
+  }
+
+  private static int apache5Async(String url, int timeoutMs, String then) throws Exception {
+    org.apache.hc.client5.http.async.methods.SimpleHttpRequest request =
+        org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(url)
+            .setRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofMilliseconds(timeoutMs)).build())
+            .build();
+    CountDownLatch callbackDone = new CountDownLatch(1);
+    java.util.concurrent.Future<org.apache.hc.client5.http.async.methods.SimpleHttpResponse> future = APACHE5_ASYNC.execute(request,
+        new org.apache.hc.core5.concurrent.FutureCallback<org.apache.hc.client5.http.async.methods.SimpleHttpResponse>() {
+          @Override
+          public void completed(org.apache.hc.client5.http.async.methods.SimpleHttpResponse response) {
+            try {
+              if (then != null) {
+                thenCall(then);
+              }
+            } finally {
+              callbackDone.countDown();
+            }
+          }
+
+          @Override
+          public void failed(Exception e) {
+            callbackDone.countDown();
+          }
+
+          @Override
+          public void cancelled() {
+            callbackDone.countDown();
+          }
+        });
+    try {
+      int code = future.get(30, TimeUnit.SECONDS).getCode();
+      callbackDone.await(30, TimeUnit.SECONDS);
+      return code;
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
   }
 
   private static int apache4(String url, int timeoutMs) throws IOException {
