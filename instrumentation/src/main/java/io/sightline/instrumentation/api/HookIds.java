@@ -12,6 +12,19 @@ public final class HookIds {
 
   // 10-39: servlet containers and other HTTP servers
   // 40-79: HTTP clients
+  public static final int JAVA_HTTP_CLIENT_SEND = 40;
+  public static final int JAVA_HTTP_CLIENT_RESULT = 41;
+  public static final int URL_CONNECTION_CONNECT = 45;
+  public static final int URL_CONNECTION_OUTPUT = 46;
+  public static final int URL_CONNECTION_INPUT = 47;
+  public static final int APACHE_HTTPCLIENT5_EXEC = 50;
+  public static final int APACHE_HTTPCLIENT5_ASYNC_EXEC = 51;
+  public static final int APACHE_HTTPCLIENT5_ASYNC_CALLBACK = 52;
+  public static final int APACHE_HTTPCLIENT5_ASYNC_EXECUTE = 53;
+  public static final int APACHE_HTTPCLIENT4_EXEC = 55;
+  public static final int OKHTTP_CLIENT_BUILD = 60;
+  public static final int OKHTTP_CALL_CHAIN = 61;
+  public static final int OKHTTP_ENQUEUE = 62;
   // 80-109: JDBC and connection pools
   public static final int JDBC_EXECUTE_SQL = 80;
   public static final int JDBC_EXECUTE_PREPARED = 81;

@@ -1,0 +1,86 @@
+package io.sightline.instrumentation.http;
+
+/**
+ * The parts of an outgoing request's URL that client spans need, parsed without {@link
+ * java.net.URI} (which rejects URLs that clients happily send). {@link #full} has no user-info,
+ * no fragment, and sensitive query values redacted.
+ */
+public final class ClientUrl {
+  public final String full;
+  public final String host;
+  public final int port;
+
+  private ClientUrl(String full, String host, int port) {
+    this.full = full;
+    this.host = host;
+    this.port = port;
+  }
+
+  public static ClientUrl parse(String url, QueryRedactor redactor) {
+    if (url == null) {
+      return new ClientUrl(null, null, -1);
+    }
+    int schemeEnd = url.indexOf("://");
+    if (schemeEnd <= 0) {
+      return new ClientUrl(stripFragmentAndRedact(url, redactor), null, -1);
+    }
+    String scheme = url.substring(0, schemeEnd);
+    int authorityStart = schemeEnd + 3;
+    int authorityEnd = url.length();
+    for (int i = authorityStart; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        authorityEnd = i;
+        break;
+      }
+    }
+    String authority = url.substring(authorityStart, authorityEnd);
+    int at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      authority = authority.substring(at + 1);
+    }
+    String host = authority;
+    int port = -1;
+    int colon = authority.lastIndexOf(':');
+    int bracket = authority.lastIndexOf(']');
+    if (colon > bracket) {
+      host = authority.substring(0, colon);
+      try {
+        port = Integer.parseInt(authority.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (port < 0) {
+      port = defaultPort(scheme);
+    }
+    String rest = stripFragmentAndRedact(url.substring(authorityEnd), redactor);
+    String full = scheme + "://" + authority + rest;
+    return new ClientUrl(full, host.isEmpty() ? null : host, port);
+  }
+
+  private static int defaultPort(String scheme) {
+    if ("http".equalsIgnoreCase(scheme)) {
+      return 80;
+    }
+    if ("https".equalsIgnoreCase(scheme)) {
+      return 443;
+    }
+    return -1;
+  }
+
+  private static String stripFragmentAndRedact(String rest, QueryRedactor redactor) {
+    int hash = rest.indexOf('#');
+    if (hash >= 0) {
+      rest = rest.substring(0, hash);
+    }
+    int q = rest.indexOf('?');
+    if (q < 0) {
+      return rest;
+    }
+    return rest.substring(0, q + 1) + redactor.redact(rest.substring(q + 1));
+  }
+}

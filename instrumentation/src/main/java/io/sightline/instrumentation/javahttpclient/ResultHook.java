@@ -1,0 +1,59 @@
+package io.sightline.instrumentation.javahttpclient;
+
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.sightline.bootstrap.Hook;
+import io.sightline.instrumentation.http.ClientCall;
+import io.sightline.instrumentation.http.HttpClientTelemetry;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Ends the span when the future completes and returns a future that completes in the caller's
+ * context (cancelling it cancels the original, as the JDK's own {@code send} relies on).
+ */
+final class ResultHook extends Hook {
+  private final HttpClientTelemetry telemetry;
+
+  ResultHook(HttpClientTelemetry telemetry) {
+    super(JavaHttpClientInstrumentationModule.NAME);
+    this.telemetry = telemetry;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Object enter(Object self, Object arg0, Object arg1) {
+    ClientCall call = (ClientCall) self;
+    if (call == null) {
+      return null;
+    }
+    if (arg1 instanceof Throwable || !(arg0 instanceof CompletableFuture)) {
+      telemetry.end(call, -1, (Throwable) arg1);
+      return null;
+    }
+    Context parent = Context.current();
+    CompletableFuture original = (CompletableFuture) arg0;
+    CompletableFuture wrapped = new CompletableFuture();
+    original.whenComplete((response, error) -> {
+      int status = response instanceof HttpResponse ? ((HttpResponse<?>) response).statusCode() : -1;
+      try {
+        telemetry.end(call, status, (Throwable) error);
+      } catch (Throwable ignored) {
+        // never let telemetry change the outcome
+      }
+      try (Scope ignored = parent.makeCurrent()) {
+        if (error != null) {
+          wrapped.completeExceptionally((Throwable) error);
+        } else {
+          wrapped.complete(response);
+        }
+      }
+    });
+    wrapped.whenComplete((response, error) -> {
+      if (wrapped.isCancelled()) {
+        original.cancel(true);
+      }
+    });
+    return wrapped;
+  }
+}

@@ -1,0 +1,87 @@
+package io.sightline.instrumentation.javahttpclient;
+
+import io.opentelemetry.context.Context;
+import io.sightline.bootstrap.Hook;
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.http.ClientCall;
+import io.sightline.instrumentation.http.HttpClientTelemetry;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+
+/** Starts the CLIENT span and returns {call, copy of the request with the propagation headers}. */
+final class SendHook extends Hook {
+  private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+  private final HttpClientTelemetry telemetry;
+
+  SendHook(HttpClientTelemetry telemetry) {
+    super(JavaHttpClientInstrumentationModule.NAME);
+    this.telemetry = telemetry;
+  }
+
+  @Override
+  public Object enter(Object self, Object arg0, Object arg1) {
+    if (!(arg0 instanceof HttpRequest)) {
+      return null;
+    }
+    Context parent = Context.current();
+    if (!HttpClientTelemetry.shouldStart(parent) || isAgentCall()) {
+      return null;
+    }
+    HttpRequest request = (HttpRequest) arg0;
+    ClientCall call = telemetry.start(parent, request.method(), String.valueOf(request.uri()), 0);
+    if (call == null) {
+      return null;
+    }
+    HttpRequest copy = null;
+    try {
+      copy = withHeaders(request, telemetry.headers(call));
+    } catch (RuntimeException e) {
+      // A request the builder refuses to copy: send it untouched, still traced.
+      copy = null;
+    }
+    return new Object[] {call, copy};
+  }
+
+  /**
+   * Whether the agent itself makes this call. The OTLP exporter sends from its own executor
+   * threads, where the suppressed context of the export does not follow, so the context alone
+   * cannot tell: the first calling frame outside the JDK client (and this hook) can.
+   */
+  private static boolean isAgentCall() {
+    ClassLoader agentLoader = SendHook.class.getClassLoader();
+    return WALKER.walk(frames -> frames
+        .map(StackWalker.StackFrame::getDeclaringClass)
+        .filter(c -> c != SendHook.class && c != Hooks.class
+            && !c.getName().startsWith("jdk.internal.net.http.") && !c.getName().startsWith("java.net.http."))
+        .findFirst()
+        .map(c -> c.getClassLoader() == agentLoader)
+        .orElse(false));
+  }
+
+  static HttpRequest withHeaders(HttpRequest request, List<String> headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).expectContinue(request.expectContinue());
+    String method = request.method();
+    if (request.bodyPublisher().isPresent()) {
+      builder.method(method, request.bodyPublisher().get());
+    } else if ("GET".equals(method)) {
+      builder.GET();
+    } else if ("DELETE".equals(method)) {
+      builder.DELETE();
+    } else {
+      builder.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    request.timeout().ifPresent(builder::timeout);
+    request.version().ifPresent(builder::version);
+    for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
+      for (String value : header.getValue()) {
+        builder.header(header.getKey(), value);
+      }
+    }
+    for (int i = 0; i + 1 < headers.size(); i += 2) {
+      builder.setHeader(headers.get(i), headers.get(i + 1));
+    }
+    return builder.build();
+  }
+}
