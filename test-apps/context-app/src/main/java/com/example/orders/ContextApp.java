@@ -3,10 +3,18 @@ package com.example.orders;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -22,15 +30,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * Lives outside {@code io.sightline}, which the agent never instruments. Prints {@code READY port=N} once it serves.
  *
  * <ul>
- *   <li>{@code GET /order?id=N} - span process_order, inside it an ExecutorService task and a
- *       CompletableFuture.supplyAsync that each make a CLIENT span "downstream"
- *   <li>{@code GET /pool?seq=N} - hands a plain Runnable to a fixed pool of 4 threads, answers at once
+ *   <li>{@code GET /order?id=N} - span process_order, inside it an ExecutorService task calling
+ *       {@code <downstream.url>/inventory?order=N} with the JDK HttpClient and a
+ *       CompletableFuture.supplyAsync calling {@code /payment?order=N} with HttpURLConnection
+ *   <li>{@code GET /pool?seq=N} - hands a Runnable to a fixed pool of 4 threads that calls
+ *       {@code <downstream.url>/stock?seq=N} with the JDK HttpClient; answers at once
  *   <li>{@code GET /variety} - invokeAll, invokeAny, schedule, ForkJoin fork, common pool,
  *       thenApplyAsync, a stage completed by another thread, virtual threads (JDK 21+)
  *   <li>{@code GET /fail} - a @WithSpan method throws; {@code GET /async} - a @WithSpan method
  *       returns a CompletableFuture completed 50 ms later
- *   <li>outside any request, a plain thread feeds the same pool of 4 every 20 ms
+ *   <li>outside any request, a plain thread feeds the same pool of 4 every 20 ms with calls to
+ *       {@code <downstream.url>/stock?outside=N}
  * </ul>
+ *
+ * <p>{@code downstream.url} (system property, e.g. {@code http://127.0.0.1:8089}) is the loopback
+ * server the test runs; without it the pool and outside tasks make no call.
  */
 public final class ContextApp {
   private static final Work WORK = new Work();
@@ -39,6 +53,12 @@ public final class ContextApp {
   private static final ScheduledExecutorService SCHEDULER = Executors.newScheduledThreadPool(1);
   private static final ForkJoinPool FORK_JOIN = new ForkJoinPool(2);
   private static final AtomicLong OUTSIDE = new AtomicLong();
+  private static final String DOWNSTREAM = System.getProperty("downstream.url", "");
+  /** One shared client: HTTP/1.1 keep-alive connections to the downstream. */
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
 
   public static void main(String[] args) throws IOException {
     int port = Integer.parseInt(System.getProperty("app.port", "0"));
@@ -47,9 +67,10 @@ public final class ContextApp {
       String id = query(exchange, "id");
       String result = WORK.processOrder(id, () -> {
         try {
-          String viaExecutor = SUBMIT_POOL.submit(() -> WORK.downstream("executor")).get(5, TimeUnit.SECONDS);
-          String viaAsync = CompletableFuture.supplyAsync(() -> WORK.downstream("supplyAsync")).get(5, TimeUnit.SECONDS);
-          if (!viaExecutor.startsWith("ok") || !viaAsync.startsWith("ok")) {
+          String viaExecutor = SUBMIT_POOL.submit(() -> jdkGet("/inventory?order=" + id)).get(5, TimeUnit.SECONDS);
+          String viaAsync = CompletableFuture.supplyAsync(() -> urlConnectionGet("/payment?order=" + id))
+              .get(5, TimeUnit.SECONDS);
+          if (!viaExecutor.equals("200 inventory") || !viaAsync.equals("200 payment")) {
             throw new IllegalStateException("unexpected " + viaExecutor + viaAsync);
           }
         } catch (Exception e) {
@@ -60,7 +81,7 @@ public final class ContextApp {
     });
     server.createContext("/pool", exchange -> {
       long seq = Long.parseLong(query(exchange, "seq"));
-      POOL.execute(() -> WORK.task("pool", seq));
+      POOL.execute(() -> callQuietly("/stock?seq=" + seq));
       respond(exchange, "queued " + seq);
     });
     server.createContext("/variety", exchange -> {
@@ -95,7 +116,7 @@ public final class ContextApp {
     Thread feeder = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
         long n = OUTSIDE.incrementAndGet();
-        POOL.execute(() -> WORK.task("outside", n));
+        POOL.execute(() -> callQuietly("/stock?outside=" + n));
         Work.sleep(20);
       }
     }, "outside-feeder");
@@ -149,6 +170,53 @@ public final class ContextApp {
       Split left = new Split(depth - 1);
       left.fork();
       return new Split(depth - 1).compute() + left.join();
+    }
+  }
+
+  /** GET with the JDK HttpClient: "status body". */
+  static String jdkGet(String pathAndQuery) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(DOWNSTREAM + pathAndQuery))
+        .timeout(Duration.ofSeconds(5))
+        .GET()
+        .build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** GET with HttpURLConnection: "status body". */
+  static String urlConnectionGet(String pathAndQuery) {
+    try {
+      HttpURLConnection connection = (HttpURLConnection) URI.create(DOWNSTREAM + pathAndQuery).toURL().openConnection();
+      connection.setConnectTimeout(5000);
+      connection.setReadTimeout(5000);
+      int status = connection.getResponseCode();
+      try (InputStream in = connection.getInputStream()) {
+        return status + " " + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Pool work: a call whose failure is reported, never thrown into the pool. */
+  private static void callQuietly(String pathAndQuery) {
+    if (DOWNSTREAM.isEmpty()) {
+      return;
+    }
+    try {
+      String result = jdkGet(pathAndQuery);
+      if (!result.startsWith("200 ")) {
+        System.err.println("downstream " + pathAndQuery + ": " + result);
+      }
+    } catch (RuntimeException e) {
+      System.err.println("downstream " + pathAndQuery + " failed: " + e);
     }
   }
 

@@ -13,7 +13,7 @@ public class Work {
     return orderId;
   }
 
-  /** Stands in for an HTTP client call until client instrumentation exists: a CLIENT span. */
+  /** A CLIENT-kind business span marking where a hand-over ran (/variety); /order and /pool make real HTTP calls. */
   @WithSpan(value = "downstream", kind = SpanKind.CLIENT)
   public String downstream(@SpanAttribute("via") String via) {
     return "ok " + via;
