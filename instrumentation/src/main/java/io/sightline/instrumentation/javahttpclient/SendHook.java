@@ -46,8 +46,11 @@ final class SendHook extends Hook {
 
   /**
    * Whether the agent itself makes this call. The OTLP exporter sends from its own executor
-   * threads, where the suppressed context of the export does not follow, so the context alone
-   * cannot tell: the first calling frame outside the JDK client (and this hook) can.
+   * threads, where the suppressed context of the export follows only while the executors
+   * instrumentation is on ({@code otel.instrumentation.executors.enabled=false} turns it off), so
+   * the context alone cannot tell: the first calling frame outside the JDK client (and this hook)
+   * can. ContextPropagationIT.agentExportsAreNeverTraced fails without this check when executors
+   * are off.
    */
   private static boolean isAgentCall() {
     ClassLoader agentLoader = SendHook.class.getClassLoader();
