@@ -1,0 +1,101 @@
+package io.sightline.benchmarks.harness;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line options; see {@code benchmarks/run.sh --help}. */
+final class Options {
+  Path appJar;
+  Path sightlineJar;
+  Path otelJar;
+  String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  Path resultsDir = Path.of("benchmarks/results");
+  Path workDir = Path.of("benchmarks/target/run");
+  String configNames = "none,sightline,otel";
+  int warmupSeconds = 90;
+  int earlySeconds = 15;
+  int measureSeconds = 60;
+  int rounds = 3;
+  int startupRuns = 5;
+  int connections = 16;
+  int wrkThreads = 2;
+  boolean quick;
+  String note = "";
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (arg) {
+        case "--quick":
+          o.quick = true;
+          o.warmupSeconds = 10;
+          o.earlySeconds = 5;
+          o.measureSeconds = 10;
+          o.rounds = 1;
+          o.startupRuns = 1;
+          continue;
+        case "--app": o.appJar = Path.of(value); break;
+        case "--sightline": o.sightlineJar = Path.of(value); break;
+        case "--otel": o.otelJar = Path.of(value); break;
+        case "--java": o.java = value; break;
+        case "--results": o.resultsDir = Path.of(value); break;
+        case "--work": o.workDir = Path.of(value); break;
+        case "--configs": o.configNames = value; break;
+        case "--warmup": o.warmupSeconds = seconds(value); break;
+        case "--early": o.earlySeconds = seconds(value); break;
+        case "--duration": o.measureSeconds = seconds(value); break;
+        case "--rounds": o.rounds = Integer.parseInt(value); break;
+        case "--startup-runs": o.startupRuns = Integer.parseInt(value); break;
+        case "--connections": o.connections = Integer.parseInt(value); break;
+        case "--wrk-threads": o.wrkThreads = Integer.parseInt(value); break;
+        case "--note": o.note = value; break;
+        default:
+          throw new IllegalArgumentException("unknown option " + arg);
+      }
+      i++;
+    }
+    if (o.appJar == null || !Files.isRegularFile(o.appJar)) {
+      throw new IllegalArgumentException("--app must name the benchmark app jar");
+    }
+    o.earlySeconds = Math.min(o.earlySeconds, o.warmupSeconds);
+    return o;
+  }
+
+  /** Accepts {@code 90}, {@code 90s} or {@code 2m}. */
+  private static int seconds(String value) {
+    if (value.endsWith("m")) {
+      return Integer.parseInt(value.substring(0, value.length() - 1)) * 60;
+    }
+    return Integer.parseInt(value.endsWith("s") ? value.substring(0, value.length() - 1) : value);
+  }
+
+  List<AgentConfig> configs() {
+    List<AgentConfig> configs = new ArrayList<>();
+    for (String name : configNames.split(",")) {
+      switch (name.trim()) {
+        case "none": configs.add(new AgentConfig("none", null)); break;
+        case "sightline": configs.add(new AgentConfig("sightline", require(sightlineJar, "--sightline"))); break;
+        case "otel": configs.add(new AgentConfig("otel", require(otelJar, "--otel"))); break;
+        default: throw new IllegalArgumentException("unknown configuration " + name);
+      }
+    }
+    return configs;
+  }
+
+  private static Path require(Path jar, String option) {
+    if (jar == null || !Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException(option + " must name an agent jar");
+    }
+    return jar;
+  }
+
+  String describe() {
+    return String.format("warm-up %d s (early-life window: its first %d s), measured %d s, %d round(s), "
+        + "%d extra startup run(s), wrk -t%d -c%d", warmupSeconds, earlySeconds, measureSeconds, rounds,
+        startupRuns, wrkThreads, connections);
+  }
+}
