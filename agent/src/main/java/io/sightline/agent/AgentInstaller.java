@@ -21,10 +21,12 @@ public final class AgentInstaller {
 
   public static void install(Instrumentation instrumentation, String agentArgs, File agentJar, boolean premain) throws Exception {
     long start = System.nanoTime();
+    StartupClock clock = StartupClock.start();
     ClassLoader agentLoader = AgentInstaller.class.getClassLoader();
     String version = version();
 
     AgentTelemetry telemetry = AgentTelemetry.start(agentLoader, version);
+    clock.lap("sdk");
     OpenTelemetry openTelemetry = telemetry.openTelemetry();
     AgentContext context = new AgentContext() {
       @Override
@@ -53,8 +55,10 @@ public final class AgentInstaller {
         AgentLog.warn("instrumentation " + module.name() + " failed to initialise and is disabled: " + t);
       }
     }
+    clock.lap("modules");
     InstrumentationInstaller installer = new InstrumentationInstaller();
     installer.install(instrumentation, enabled, agentLoader);
+    clock.lap("byte buddy");
 
     long shutdownTimeout = Settings.getDurationMillis("sightline.shutdown.timeout", 5000);
     Thread flush = new Thread(() -> telemetry.shutdown(shutdownTimeout), "sightline-shutdown");
@@ -62,6 +66,7 @@ public final class AgentInstaller {
 
     AgentLog.info("Sightline " + version + " started in " + (System.nanoTime() - start) / 1_000_000 + " ms ("
         + (premain ? "premain" : "attached") + "): " + telemetry.summary() + ", instrumentations=" + names);
+    clock.report();
   }
 
   static String version() {

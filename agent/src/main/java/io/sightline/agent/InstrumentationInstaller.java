@@ -1,6 +1,5 @@
 package io.sightline.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
@@ -62,9 +61,12 @@ final class InstrumentationInstaller {
         .disableClassFormatChanges()
         // Classes loaded before the agent (JDK classes, or everything on a late attach) get advice too.
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        // ...but not the agent's own classes, which would otherwise dominate premain time.
+        .with(new LoadedClassDiscovery(agentLoader))
         // Describe types from class files, so that matching never loads an application class;
         // fall back to the loaded class for runtime-generated types that have no class file.
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+        // Loaded JDK classes are described by reflection: much cheaper, and just as safe.
+        .with(new JdkTypesFromLoadedClasses())
         // Advice in JDK modules calls io.sightline.bootstrap, which lives in the unnamed module.
         .with(AgentBuilder.Listener.ModuleReadEdgeCompleting.of(instrumentation, false, Hooks.class))
         .with(new Reporting())
@@ -81,9 +83,10 @@ final class InstrumentationInstaller {
             .or(nameStartsWith("jdk.proxy"))
             .or(nameContains("$$Lambda"))
             .or(nameContains("$$EnhancerBy"))
-            .or(nameContains("$HibernateProxy$"))
-            .or(isSynthetic()), ElementMatchers.any())
+            .or(nameContains("$HibernateProxy$")), ElementMatchers.any())
         .or(ElementMatchers.any(), ElementMatchers.is(agentLoader));
+    // Deliberately no isSynthetic() here: it is not a name test, so it would make the pool parse
+    // the class file of every class the JVM loads, before any type matcher has rejected it.
 
     for (InstrumentationModule module : modules) {
       ElementMatcher<ClassLoader> loaderCheck = new RequiredClasses(module.requiredClassNames());

@@ -12,6 +12,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class RequiredClasses extends ElementMatcher.Junction.AbstractBase<ClassLoader> {
   private final String[] resources;
   private final Map<ClassLoader, Boolean> cache = new WeakHashMap<>();
+  // The bootstrap loader (null) cannot be a WeakHashMap key; its answer never changes.
+  private volatile Boolean bootstrapAnswer;
 
   RequiredClasses(List<String> classNames) {
     resources = new String[classNames.size()];
@@ -26,7 +28,13 @@ final class RequiredClasses extends ElementMatcher.Junction.AbstractBase<ClassLo
       return true;
     }
     if (loader == null) {
-      return hasAll(ClassLoader.getPlatformClassLoader());
+      // Byte Buddy asks for every JDK class it sees (the loader is checked before the type name).
+      Boolean known = bootstrapAnswer;
+      if (known == null) {
+        known = hasAll(ClassLoader.getPlatformClassLoader());
+        bootstrapAnswer = known;
+      }
+      return known;
     }
     synchronized (cache) {
       Boolean known = cache.get(loader);

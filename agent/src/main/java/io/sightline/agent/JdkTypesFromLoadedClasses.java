@@ -1,0 +1,31 @@
+package io.sightline.agent;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * {@code POOL_FIRST}, except for JDK classes that are already loaded: those are described from
+ * the loaded class. Retransforming at install time looks at every loaded class (about a thousand
+ * JDK classes at premain), and the pool would locate and parse the class file of each one only to
+ * read its name. Reflecting on a JDK class can only touch other JDK classes, so it cannot load an
+ * application class, which is what {@code POOL_FIRST} is there to prevent.
+ */
+final class JdkTypesFromLoadedClasses implements AgentBuilder.DescriptionStrategy {
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+  @Override
+  public boolean isLoadedFirst() {
+    return false;
+  }
+
+  @Override
+  public TypeDescription apply(String name, Class<?> type, TypePool typePool, AgentBuilder.CircularityLock circularityLock,
+      ClassLoader classLoader, JavaModule module) {
+    if (type != null && (classLoader == null || classLoader == PLATFORM)) {
+      return TypeDescription.ForLoadedType.of(type);
+    }
+    return AgentBuilder.DescriptionStrategy.Default.POOL_FIRST.apply(name, type, typePool, circularityLock, classLoader, module);
+  }
+}
