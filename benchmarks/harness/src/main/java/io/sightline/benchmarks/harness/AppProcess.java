@@ -23,6 +23,7 @@ final class AppProcess implements AutoCloseable {
       .build();
   private static final Pattern NUMBER_FIELD = Pattern.compile("\"(\\w+)\":(-?\\d+)");
   private static final long CLOCK_TICKS = clockTicks();
+  static final List<String> HEAP_OPTIONS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
 
   private final Process process;
   private final int port;
@@ -43,7 +44,7 @@ final class AppProcess implements AutoCloseable {
     int port = FreePort.pick();
     List<String> command = new ArrayList<>();
     command.add(java);
-    command.add("-Xmx512m");
+    command.addAll(HEAP_OPTIONS);
     command.addAll(config.jvmArgs(sinkEndpoint));
     command.add("-Dapp.port=" + port);
     command.add("-Dstub.url=" + stubUrl);

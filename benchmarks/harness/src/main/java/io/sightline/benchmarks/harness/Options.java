@@ -23,6 +23,7 @@ final class Options {
   int wrkThreads = 2;
   boolean quick;
   String note = "";
+  String loadBefore = "?";
 
   static Options parse(String[] args) {
     Options o = new Options();

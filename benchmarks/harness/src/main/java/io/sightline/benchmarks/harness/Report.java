@@ -49,7 +49,7 @@ final class Report {
       md.append("**Note:** ").append(options.note).append("\n\n");
     }
     md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, load average before the run ")
-        .append(loadAverage()).append("; JVM for the app: `").append(options.java).append("` (")
+        .append(options.loadBefore).append("; JVM for the app: `").append(options.java).append("` (")
         .append(javaVersion()).append(")\n");
     md.append("- ").append(options.describe()).append("\n");
     md.append("- Per request: 1 HTTP server request, 1 pooled JDBC query (HikariCP, H2), 1 HTTP client call "
@@ -59,6 +59,8 @@ final class Report {
         md.append("- ").append(config.name()).append(": `").append(config.agentJar().getFileName()).append("`\n");
       }
     }
+    md.append("- Every JVM: `").append(String.join(" ", AppProcess.HEAP_OPTIONS)).append("` (a fixed, pre-touched heap, so "
+        + "that RSS differences are the agents' native memory, not how far each run happened to grow the heap).\n");
     md.append("- Figures are medians over rounds (startup: over all starts). Ratios are to `none`.\n\n");
 
     md.append("| Metric |");
@@ -103,12 +105,12 @@ final class Report {
     double value = median(config, metric);
     switch (metric) {
       case STARTUP:
-        return String.format(Locale.ROOT, "+%.0f ms", value - base);
+        return String.format(Locale.ROOT, "%+.0f ms", value - base);
       case RSS:
       case HEAP:
-        return String.format(Locale.ROOT, "+%.0f MB", value - base);
+        return String.format(Locale.ROOT, "%+.0f MB", value - base);
       case CLASSES:
-        return String.format(Locale.ROOT, "+%.0f", value - base);
+        return String.format(Locale.ROOT, "%+.0f", value - base);
       case SPANS_PER_REQUEST:
       case SPANS_RECEIVED:
       case LOGS_PER_REQUEST:
@@ -123,7 +125,7 @@ final class Report {
   private String targets() {
     StringBuilder md = new StringBuilder("## Acceptance targets (issue 8), Sightline\n\n| Target | Measured | Met |\n|---|---:|:---:|\n");
     double startupAdded = median("sightline", Metric.STARTUP) - median("none", Metric.STARTUP);
-    row(md, "startup added ≤ 0.5 s", String.format(Locale.ROOT, "+%.0f ms", startupAdded), startupAdded <= 500);
+    row(md, "startup added ≤ 0.5 s", String.format(Locale.ROOT, "%+.0f ms", startupAdded), startupAdded <= 500);
     double rps = median("sightline", Metric.THROUGHPUT) / median("none", Metric.THROUGHPUT);
     row(md, "throughput ≥ 0.90 of no agent", String.format(Locale.ROOT, "%.2f", rps), rps >= 0.90);
     double p99 = median("sightline", Metric.P99) / median("none", Metric.P99);
@@ -131,7 +133,7 @@ final class Report {
     double cpu = median("sightline", Metric.CPU_PER_REQUEST) / median("none", Metric.CPU_PER_REQUEST);
     row(md, "CPU per request ≤ 1.15x no agent", String.format(Locale.ROOT, "%.2fx", cpu), cpu <= 1.15);
     double rss = median("sightline", Metric.RSS) - median("none", Metric.RSS);
-    row(md, "RSS added ≤ 40 MB", String.format(Locale.ROOT, "+%.0f MB", rss), rss <= 40);
+    row(md, "RSS added ≤ 40 MB", String.format(Locale.ROOT, "%+.0f MB", rss), rss <= 40);
     double jar = median("sightline", Metric.JAR);
     row(md, "jar ≤ 8 MB", String.format(Locale.ROOT, "%.1f MB", jar), jar <= 8);
     double spans = median("sightline", Metric.SPANS_RECEIVED);
@@ -162,7 +164,7 @@ final class Report {
     return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, metric.format, value);
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg")), StandardCharsets.UTF_8)
           .split(" ", 4)[0];
