@@ -1,4 +1,4 @@
-package io.sightline.benchmarks.app;
+package org.example.benchapp;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
