@@ -150,8 +150,8 @@ final class Report {
       }
       row(md, "better than the OpenTelemetry agent on every figure",
           worse.isEmpty() ? "all better" : "not on " + String.join(", ", worse), worse.isEmpty());
-      md.append("\nCaution: the agents do not yet instrument the same libraries (compare spans per request); "
-          + "the comparison is only like for like once Sightline covers JDBC, the HTTP client and logs.\n");
+      md.append("\nCompare spans and log records per request first: where they differ, the agents do different "
+          + "work (a library one of them does not instrument yet), and the comparison flatters the one doing less.\n");
     }
     return md.toString();
   }
