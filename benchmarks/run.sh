@@ -13,7 +13,7 @@ benchmarks/run.sh [options]
   --warmup SECONDS     load before measuring, per start (default 90; the JIT needs 60-100 s on 2 cores)
   --early SECONDS      the first part of the warm-up reported separately as early life (default 15)
   --duration SECONDS   measured window (default 60)
-  --rounds N           starts per configuration, interleaved (default 3)
+  --rounds N           measured starts per configuration, interleaved (default 3; 0 = startup only)
   --startup-runs N     extra starts per configuration that only time the first 200 (default 5)
   --connections N      wrk connections (default 16); --wrk-threads N (default 2)
   --configs LIST       default none,sightline,otel

@@ -56,6 +56,7 @@ public final class Harness {
           log(String.format("startup %d/%d %-10s %5d ms", i + 1, options.startupRuns, config.name(), app.startupMillis));
           Map<String, Double> sample = new LinkedHashMap<>();
           sample.put(Metric.STARTUP.key, (double) app.startupMillis);
+          sample.put(Metric.JAR.key, config.jarBytes() / 1048576.0);
           results.get(config.name()).add(sample);
         }
       }

@@ -49,7 +49,7 @@ final class Options {
         case "--warmup": o.warmupSeconds = seconds(value); break;
         case "--early": o.earlySeconds = seconds(value); break;
         case "--duration": o.measureSeconds = seconds(value); break;
-        case "--rounds": o.rounds = Integer.parseInt(value); break;
+        case "--rounds": o.rounds = Integer.parseInt(value); break; // 0: startup only
         case "--startup-runs": o.startupRuns = Integer.parseInt(value); break;
         case "--connections": o.connections = Integer.parseInt(value); break;
         case "--wrk-threads": o.wrkThreads = Integer.parseInt(value); break;

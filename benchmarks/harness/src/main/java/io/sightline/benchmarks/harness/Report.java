@@ -140,16 +140,21 @@ final class Report {
     row(md, "no span dropped", String.format(Locale.ROOT, "%.1f %%", spans), spans >= 99.95);
     if (results.containsKey("otel")) {
       List<String> worse = new ArrayList<>();
+      List<String> compared = new ArrayList<>();
       for (Metric metric : List.of(Metric.STARTUP, Metric.THROUGHPUT, Metric.P50, Metric.P99, Metric.CPU_PER_REQUEST,
           Metric.ALLOCATION_PER_REQUEST, Metric.RSS, Metric.HEAP, Metric.CLASSES, Metric.JAR)) {
         double s = median("sightline", metric);
         double o = median("otel", metric);
+        if (Double.isNaN(s) || Double.isNaN(o)) {
+          continue;
+        }
+        compared.add(metric.key);
         if (metric.lowerIsBetter ? s > o : s < o) {
           worse.add(metric.key);
         }
       }
       row(md, "better than the OpenTelemetry agent on every figure",
-          worse.isEmpty() ? "all better" : "not on " + String.join(", ", worse), worse.isEmpty());
+          worse.isEmpty() ? "better on " + String.join(", ", compared) : "not on " + String.join(", ", worse), worse.isEmpty());
       md.append("\nCompare spans and log records per request first: where they differ, the agents do different "
           + "work (a library one of them does not instrument yet), and the comparison flatters the one doing less.\n");
     }
@@ -157,6 +162,11 @@ final class Report {
   }
 
   private static void row(StringBuilder md, String target, String measured, boolean met) {
+    if (measured.contains("NaN")) {
+      // e.g. a startup-only run (--rounds 0): say so rather than report a miss
+      md.append("| ").append(target).append(" | not measured | – |\n");
+      return;
+    }
     md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**").append(" |\n");
   }
 
