@@ -67,6 +67,8 @@ final class InstrumentationInstaller {
         // fall back to the loaded class for runtime-generated types that have no class file.
         // Loaded JDK classes are described by reflection: much cheaper, and just as safe.
         .with(new JdkTypesFromLoadedClasses())
+        // Parsed type descriptions are reused across the classes of a loader (hierarchy matchers).
+        .with(new SharedTypePoolCache())
         // Advice in JDK modules calls io.sightline.bootstrap, which lives in the unnamed module.
         .with(AgentBuilder.Listener.ModuleReadEdgeCompleting.of(instrumentation, false, Hooks.class))
         .with(new Reporting())
