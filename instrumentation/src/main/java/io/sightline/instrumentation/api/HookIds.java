@@ -11,6 +11,11 @@ public final class HookIds {
   public static final int JDK_HTTP_SERVER_CREATE_CONTEXT = 1;
 
   // 10-39: servlet containers and other HTTP servers
+  /** {@code javax.servlet} Servlet.service and Filter.doFilter. */
+  public static final int SERVLET_JAVAX_ENTRY = 10;
+  /** {@code jakarta.servlet} Servlet.service and Filter.doFilter. */
+  public static final int SERVLET_JAKARTA_ENTRY = 11;
+
   // 40-79: HTTP clients
   public static final int JAVA_HTTP_CLIENT_SEND = 40;
   public static final int JAVA_HTTP_CLIENT_RESULT = 41;

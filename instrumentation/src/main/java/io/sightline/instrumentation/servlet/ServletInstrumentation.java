@@ -1,0 +1,74 @@
+package io.sightline.instrumentation.servlet;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.AdviceTarget;
+import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Every {@code Filter.doFilter(request, response, chain)} and {@code Servlet.service(request,
+ * response)} of one servlet API flavour: whichever the container calls first for a request is the
+ * SERVER span's boundary, so the span covers the application's filters too.
+ */
+final class ServletInstrumentation implements TypeInstrumentation {
+  private final String prefix;
+  private final String adviceClassName;
+
+  ServletInstrumentation(String prefix, boolean jakarta) {
+    this.prefix = prefix;
+    this.adviceClassName = ServletInstrumentation.class.getName() + (jakarta ? "$JakartaAdvice" : "$JavaxAdvice");
+  }
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return not(isInterface()).and(hasSuperType(named(prefix + ".Filter").or(named(prefix + ".Servlet"))));
+  }
+
+  @Override
+  public void transform(AdviceTarget target) {
+    String servletRequest = prefix + ".ServletRequest";
+    String servletResponse = prefix + ".ServletResponse";
+    target.applyAdvice(
+        named("doFilter").and(takesArguments(3)).and(takesArgument(0, named(servletRequest)))
+            .and(takesArgument(1, named(servletResponse))).and(not(isAbstract()))
+            .or(named("service").and(isPublic()).and(takesArguments(2)).and(takesArgument(0, named(servletRequest)))
+                .and(takesArgument(1, named(servletResponse))).and(not(isAbstract()))),
+        adviceClassName);
+  }
+
+  public static final class JavaxAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response) {
+      return Hooks.enter(HookIds.SERVLET_JAVAX_ENTRY, null, request, response);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object state, @Advice.Thrown Throwable thrown) {
+      Hooks.exit(HookIds.SERVLET_JAVAX_ENTRY, state, null, null, thrown);
+    }
+  }
+
+  public static final class JakartaAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response) {
+      return Hooks.enter(HookIds.SERVLET_JAKARTA_ENTRY, null, request, response);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object state, @Advice.Thrown Throwable thrown) {
+      Hooks.exit(HookIds.SERVLET_JAKARTA_ENTRY, state, null, null, thrown);
+    }
+  }
+}

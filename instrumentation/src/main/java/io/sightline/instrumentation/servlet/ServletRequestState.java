@@ -1,0 +1,90 @@
+package io.sightline.instrumentation.servlet;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.sightline.bootstrap.AgentLog;
+import io.sightline.instrumentation.http.HttpServerTelemetry;
+import io.sightline.instrumentation.http.ServerRequest;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One traced servlet request, kept as a request attribute so that nested filters and servlets,
+ * forwards and later dispatches of the same request recognise it and start nothing. Holds the
+ * request and response only until the request ends (containers recycle both).
+ */
+final class ServletRequestState {
+  private final HttpServerTelemetry telemetry;
+  final ServletApi api;
+  final ServerRequest server;
+  private final String frameworkPrefix;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile Object request;
+  private volatile Object response;
+  /** What {@code AsyncListener.onError} or {@code onTimeout} reported, for the end. */
+  volatile Throwable asyncError;
+
+  ServletRequestState(HttpServerTelemetry telemetry, ServletApi api, Object request, Object response, ServerRequest server,
+      String frameworkPrefix) {
+    this.telemetry = telemetry;
+    this.api = api;
+    this.request = request;
+    this.response = response;
+    this.server = server;
+    this.frameworkPrefix = frameworkPrefix;
+  }
+
+  /**
+   * A filter or servlet entered again for the same request: nothing new, except on another thread
+   * (an async dispatch), where the request's context becomes current until that call returns.
+   */
+  Scope reenter() {
+    if (ended.get() || Span.current() == server.span()) {
+      return null;
+    }
+    return server.context().makeCurrent();
+  }
+
+  /** The outermost filter or servlet returned (or threw). */
+  void serviceExit(Throwable thrown) {
+    server.closeScope();
+    if (thrown == null) {
+      try {
+        if (api.isAsyncStarted(request)) {
+          api.addAsyncListener(request, new ServletAsyncListener(this));
+          return;
+        }
+      } catch (Throwable t) {
+        AgentLog.debug("servlet: cannot follow the async request, ending its span now: " + t);
+      }
+    }
+    end(thrown);
+  }
+
+  /** Ends the request once, whichever of service exit or the async listener comes last. */
+  void end(Throwable error) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    Object req = request;
+    Object resp = response;
+    request = null;
+    response = null;
+    int status = -1;
+    try {
+      String route = ServletRoutes.withFrameworkPattern(frameworkPrefix,
+          api.getAttribute(req, ServletRoutes.SPRING_BEST_MATCHING_PATTERN));
+      if (route != null) {
+        telemetry.updateRoute(server, route);
+      }
+      status = api.status(resp);
+      if (error != null && status < 400 && !api.isCommitted(resp)) {
+        // The container turns an escaping exception into a 500 once the filter chain has unwound.
+        status = 500;
+      }
+    } catch (Throwable t) {
+      AgentLog.debug("servlet: cannot read the response: " + t);
+    } finally {
+      telemetry.end(server, status, error);
+    }
+  }
+}
