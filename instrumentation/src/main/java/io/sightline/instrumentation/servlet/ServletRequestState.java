@@ -61,10 +61,11 @@ final class ServletRequestState {
   }
 
   /** Ends the request once, whichever of service exit or the async listener comes last. */
-  void end(Throwable error) {
+  void end(Throwable thrown) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    Throwable error = unwrap(thrown);
     Object req = request;
     Object resp = response;
     request = null;
@@ -86,5 +87,18 @@ final class ServletRequestState {
     } finally {
       telemetry.end(server, status, error);
     }
+  }
+
+  /**
+   * Frameworks wrap what the application threw in a {@code ServletException} (Spring MVC does);
+   * the cause is what the user wants to see as {@code error.type}.
+   */
+  private Throwable unwrap(Throwable thrown) {
+    Throwable error = thrown;
+    String servletException = api.prefix + ".ServletException";
+    for (int i = 0; i < 8 && error != null && error.getCause() != null && error.getClass().getName().equals(servletException); i++) {
+      error = error.getCause();
+    }
+    return error;
   }
 }

@@ -1,0 +1,68 @@
+package io.sightline.testapps.boot;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A Spring Boot MVC service. Prints {@code READY port=N} once it serves.
+ *
+ * <ul>
+ *   <li>{@code GET /hello} - "hello"
+ *   <li>{@code GET /users/{id}} - JSON
+ *   <li>{@code GET /status/{code}} - that status
+ *   <li>{@code GET /fail} - the controller throws
+ *   <li>{@code GET /async?ms=N} - a CompletableFuture completed N ms later (async re-dispatch)
+ * </ul>
+ */
+@SpringBootApplication
+@RestController
+public class BootApp {
+  public static void main(String[] args) {
+    SpringApplication app = new SpringApplication(BootApp.class);
+    app.setDefaultProperties(Map.of(
+        "server.address", "127.0.0.1",
+        "server.port", System.getProperty("app.port", System.getenv().getOrDefault("APP_PORT", "0")),
+        "spring.main.banner-mode", "off"));
+    app.addListeners((ApplicationListener<WebServerInitializedEvent>) event -> {
+      System.out.println("READY port=" + event.getWebServer().getPort());
+      System.out.flush();
+    });
+    app.run(args);
+  }
+
+  @GetMapping("/hello")
+  public String hello() {
+    return "hello";
+  }
+
+  @GetMapping("/users/{id}")
+  public Map<String, String> user(@PathVariable String id) {
+    return Map.of("id", id, "name", "user " + id);
+  }
+
+  @GetMapping("/status/{code}")
+  public ResponseEntity<String> status(@PathVariable int code) {
+    return ResponseEntity.status(code).body("status " + code);
+  }
+
+  @GetMapping("/fail")
+  public String fail() {
+    throw new IllegalStateException("handler failed on purpose");
+  }
+
+  @GetMapping("/async")
+  public CompletableFuture<String> async(@RequestParam(defaultValue = "300") long ms) {
+    return CompletableFuture.supplyAsync(() -> "async done after " + ms + " ms",
+        CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
+  }
+}
