@@ -8,7 +8,9 @@ import io.sightline.instrumentation.api.Settings;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.ServiceLoader;
 
 /**
@@ -41,7 +43,8 @@ public final class AgentInstaller {
     };
 
     List<InstrumentationModule> enabled = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    // A set: one instrumentation may be several modules (servlet: javax and jakarta).
+    Set<String> names = new LinkedHashSet<>();
     for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
       if (!Settings.isInstrumentationEnabled(module.name(), module.defaultEnabled())) {
         AgentLog.debug("instrumentation " + module.name() + " is disabled");

@@ -34,11 +34,16 @@ final class ServletRequestState {
   }
 
   /**
-   * A filter or servlet entered again for the same request: nothing new, except on another thread
-   * (an async dispatch), where the request's context becomes current until that call returns.
+   * A filter or servlet entered again for the same request: nothing new while the request's trace
+   * is current (a nested call or a forward, perhaps under the application's own spans); on a thread
+   * without it (an async dispatch) the request's context becomes current until that call returns.
    */
   Scope reenter() {
-    if (ended.get() || Span.current() == server.span()) {
+    if (ended.get()) {
+      return null;
+    }
+    String current = Span.current().getSpanContext().getTraceId();
+    if (current.equals(server.span().getSpanContext().getTraceId())) {
       return null;
     }
     return server.context().makeCurrent();
