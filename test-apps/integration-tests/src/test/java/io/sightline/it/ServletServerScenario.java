@@ -79,8 +79,12 @@ abstract class ServletServerScenario {
     return "it-" + SEQUENCE.incrementAndGet();
   }
 
-  /** The SERVER spans of one request id, once a later request's span has arrived (spans are exported in end order). */
+  /**
+   * The SERVER spans of one request id: once one has arrived, and a later request's span too (spans
+   * are exported in end order), so that a second span of the same request would have been seen.
+   */
   private List<ReceivedSpan> serverSpansOf(String requestId) {
+    receiver.awaitSpans(s -> isServer(s) && requestId.equals(s.attribute("request.id")), 1, WAIT);
     String sentinel = newRequestId();
     app.get("/hello", "X-Request-ID", sentinel);
     receiver.awaitSpans(s -> isServer(s) && sentinel.equals(s.attribute("request.id")), 1, WAIT);

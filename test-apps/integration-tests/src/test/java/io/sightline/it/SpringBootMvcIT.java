@@ -61,6 +61,7 @@ class SpringBootMvcIT {
 
   /** The one SERVER span of a request id, checked once a later request's span has arrived. */
   private static ReceivedSpan onlyServerSpanOf(String requestId) {
+    receiver.awaitSpans(s -> isServer(s) && requestId.equals(s.attribute("request.id")), 1, WAIT);
     String sentinel = newRequestId();
     app.get("/hello", "X-Request-ID", sentinel);
     receiver.awaitSpans(s -> isServer(s) && sentinel.equals(s.attribute("request.id")), 1, WAIT);
