@@ -44,3 +44,6 @@ grep '^\[sightline\]' "$out/app.err"
 echo
 echo "== $out/sightline-telemetry.jsonl: $(wc -l <"$out/sightline-telemetry.jsonl") OTLP-JSON lines; metric names:"
 grep -o '"name":"http[^"]*"' "$out/sightline-telemetry.jsonl" | sort -u | sed 's/^/   /'
+echo
+echo "== java -jar agent/target/sightline-agent.jar diagnose $out/sightline-telemetry.jsonl"
+java -jar agent/target/sightline-agent.jar diagnose "$out/sightline-telemetry.jsonl"
