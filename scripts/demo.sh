@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: builds the agent, starts the JDK HttpServer test app with it, sends a few requests and
 # shows the telemetry. No collector needed: spans go to the console and everything to an OTLP-JSON
-# file (the format the OpenTelemetry Collector's file exporter writes).
+# file (the format the OpenTelemetry Collector's file exporter writes), then diagnose reads that file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
