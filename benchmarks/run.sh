@@ -19,6 +19,8 @@ benchmarks/run.sh [options]
   --configs LIST       default none,sightline,otel
   --java PATH          JVM for the app (default: the one running the harness)
   --note TEXT          a line written at the top of the results file
+  --jvm-arg ARG        an extra JVM option for every app start ({config} = none/sightline/otel),
+                       e.g. --jvm-arg -XX:StartFlightRecording=delay=100s,duration=30s,filename=/tmp/{config}.jfr
   --skip-build         reuse the jars already built
 Environment: OTEL_AGENT_VERSION (default: benchmarks/pom.xml otel.javaagent.version).
 USAGE

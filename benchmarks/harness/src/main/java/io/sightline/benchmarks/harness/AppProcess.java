@@ -39,13 +39,17 @@ final class AppProcess implements AutoCloseable {
    * Starts the app and waits for its first 200 on {@code /work}; the startup time is from just
    * before the JVM is spawned to that response.
    */
-  static AppProcess start(String java, AgentConfig config, Path appJar, String sinkEndpoint, String stubUrl,
+  static AppProcess start(String java, AgentConfig config, List<String> extraJvmArgs, Path appJar,
+      String sinkEndpoint, String stubUrl,
       Path logFile) throws IOException, InterruptedException {
     int port = FreePort.pick();
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(HEAP_OPTIONS);
     command.addAll(config.jvmArgs(sinkEndpoint));
+    for (String arg : extraJvmArgs) {
+      command.add(arg.replace("{config}", config.name()));
+    }
     command.add("-Dapp.port=" + port);
     command.add("-Dstub.url=" + stubUrl);
     command.add("-jar");

@@ -81,7 +81,8 @@ public final class Harness {
 
   private AppProcess start(AgentConfig config) throws IOException, InterruptedException {
     Path logFile = options.workDir.resolve(config.name() + ".log");
-    return AppProcess.start(options.java, config, options.appJar, sink.endpoint(), stub.url(), logFile);
+    return AppProcess.start(options.java, config, options.jvmArgs, options.appJar, sink.endpoint(), stub.url(),
+        logFile);
   }
 
   private Map<String, Double> measure(AgentConfig config) throws Exception {

@@ -23,6 +23,8 @@ final class Options {
   int wrkThreads = 2;
   boolean quick;
   String note = "";
+  /** Extra JVM options for every app start; {@code {config}} is replaced by the configuration name. */
+  final java.util.List<String> jvmArgs = new java.util.ArrayList<>();
   String loadBefore = "?";
 
   static Options parse(String[] args) {
@@ -54,6 +56,7 @@ final class Options {
         case "--connections": o.connections = Integer.parseInt(value); break;
         case "--wrk-threads": o.wrkThreads = Integer.parseInt(value); break;
         case "--note": o.note = value; break;
+        case "--jvm-arg": o.jvmArgs.add(value); break;
         default:
           throw new IllegalArgumentException("unknown option " + arg);
       }
