@@ -53,6 +53,8 @@ public final class HookIds {
   public static final int EXECUTORS_RUN = 111;
   public static final int EXECUTORS_WRAP = 112;
   public static final int EXECUTORS_WRAPPED_RUN = 113;
+  public static final int EXECUTORS_RUN_ONCE = 114;
+  public static final int EXECUTORS_WRAP_CALLBACK = 115;
   public static final int WITH_SPAN = 120;
   public static final int OPENTELEMETRY_API_GLOBAL_GET = 130;
   public static final int OPENTELEMETRY_API_STORAGE_GET = 131;

@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * Context propagation across {@code java.util.concurrent}: the context current when work is
  * handed over is current while it runs, and removed afterwards. JDK task objects ({@code
- * FutureTask}, {@code ForkJoinTask}, {@code CompletableFuture}'s internal tasks) get their context
- * recorded, in a weak identity map, when they are created; plain Runnables given to a {@code
- * ThreadPoolExecutor} or thread-per-task executor are wrapped. See docs/context-and-api-bridge.md.
+ * FutureTask}, {@code ForkJoinTask}) get their context recorded, in a weak identity map, when they
+ * are created, and removed when they have run; plain Runnables given to a {@code
+ * ThreadPoolExecutor} or thread-per-task executor, and {@code CompletableFuture} stage callbacks,
+ * are wrapped. See docs/context-and-api-bridge.md.
  */
 public final class ExecutorsInstrumentationModule extends InstrumentationModule {
   public static final String NAME = "executors";
@@ -27,7 +28,7 @@ public final class ExecutorsInstrumentationModule extends InstrumentationModule 
     return Arrays.asList(
         new FutureTaskInstrumentation(),
         new ForkJoinTaskInstrumentation(),
-        new CompletableFutureTaskInstrumentation(),
+        new CompletableFutureInstrumentation(),
         new ExecutorExecuteInstrumentation());
   }
 
@@ -37,5 +38,7 @@ public final class ExecutorsInstrumentationModule extends InstrumentationModule 
     Hooks.register(HookIds.EXECUTORS_RUN, new TaskContextHooks.Run());
     Hooks.register(HookIds.EXECUTORS_WRAP, new TaskContextHooks.Wrap());
     Hooks.register(HookIds.EXECUTORS_WRAPPED_RUN, new TaskContextHooks.WrappedRun());
+    Hooks.register(HookIds.EXECUTORS_RUN_ONCE, new TaskContextHooks.RunOnce());
+    Hooks.register(HookIds.EXECUTORS_WRAP_CALLBACK, new TaskContextHooks.WrapCallback());
   }
 }

@@ -23,6 +23,6 @@ final class ForkJoinTaskInstrumentation implements TypeInstrumentation {
   @Override
   public void transform(AdviceTarget target) {
     target.applyAdvice(isConstructor(), TaskAdvice.CAPTURE);
-    target.applyAdvice(named("doExec"), TaskAdvice.RUN);
+    target.applyAdvice(named("doExec"), TaskAdvice.RUN_ONCE);
   }
 }

@@ -23,6 +23,8 @@ final class FutureTaskInstrumentation implements TypeInstrumentation {
   @Override
   public void transform(AdviceTarget target) {
     target.applyAdvice(isConstructor(), TaskAdvice.CAPTURE);
-    target.applyAdvice(named("run").and(takesArguments(0)).or(named("runAndReset")), TaskAdvice.RUN);
+    target.applyAdvice(named("run").and(takesArguments(0)), TaskAdvice.RUN_ONCE);
+    // A periodic task runs again: its context stays recorded until the task is collected.
+    target.applyAdvice(named("runAndReset"), TaskAdvice.RUN);
   }
 }

@@ -8,6 +8,7 @@ import net.bytebuddy.asm.Advice;
 final class TaskAdvice {
   static final String CAPTURE = TaskAdvice.class.getName() + "$CaptureAdvice";
   static final String RUN = TaskAdvice.class.getName() + "$RunAdvice";
+  static final String RUN_ONCE = TaskAdvice.class.getName() + "$RunOnceAdvice";
 
   private TaskAdvice() {}
 
@@ -27,6 +28,19 @@ final class TaskAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void onExit(@Advice.Enter Object scope, @Advice.This Object task) {
       Hooks.exit(HookIds.EXECUTORS_RUN, scope, task, null, null);
+    }
+  }
+
+  /** As {@link RunAdvice}, for a task that runs once: its recorded context is dropped when it is done. */
+  public static final class RunOnceAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.This Object task) {
+      return Hooks.enter(HookIds.EXECUTORS_RUN_ONCE, task, null, null);
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void onExit(@Advice.Enter Object scope, @Advice.This Object task) {
+      Hooks.exit(HookIds.EXECUTORS_RUN_ONCE, scope, task, null, null);
     }
   }
 }

@@ -33,6 +33,11 @@ final class TaskContexts {
     }
   }
 
+  /** Forgets the task's captured context (it has run and will not run again). */
+  static void forget(Object task) {
+    CONTEXTS.remove(task);
+  }
+
   /** Makes the task's captured context current; null when there is none or it is already current. */
   static Scope activate(Object task) {
     Context context = CONTEXTS.get(task);

@@ -35,8 +35,9 @@ final class HttpClientImplInstrumentation implements TypeInstrumentation {
      * propagation headers is the only way to send them without touching the caller's object.
      */
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object[] onEnter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
-      Object[] state = (Object[]) Hooks.enter(HookIds.JAVA_HTTP_CLIENT_SEND, null, request, null);
+    public static Object[] onEnter(
+        @Advice.This Object client, @Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
+      Object[] state = (Object[]) Hooks.enter(HookIds.JAVA_HTTP_CLIENT_SEND, client, request, null);
       if (state != null && state[1] != null) {
         request = (HttpRequest) state[1];
       }

@@ -3,6 +3,7 @@ package io.sightline.instrumentation.javahttpclient;
 import io.opentelemetry.context.Context;
 import io.sightline.bootstrap.Hook;
 import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.sightline.instrumentation.http.ClientCall;
 import io.sightline.instrumentation.http.HttpClientTelemetry;
 import java.net.http.HttpRequest;
@@ -14,6 +15,8 @@ final class SendHook extends Hook {
   private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
   private final HttpClientTelemetry telemetry;
+  /** Per client instance: whether the agent owns it. A client is the agent's or the app's, never both. */
+  private final WeakIdentityMap<Object, Boolean> agentClients = new WeakIdentityMap<>();
 
   SendHook(HttpClientTelemetry telemetry) {
     super(JavaHttpClientInstrumentationModule.NAME);
@@ -26,7 +29,7 @@ final class SendHook extends Hook {
       return null;
     }
     Context parent = Context.current();
-    if (!HttpClientTelemetry.shouldStart(parent) || isAgentCall()) {
+    if (!HttpClientTelemetry.shouldStart(parent) || isAgentClient(self)) {
       return null;
     }
     HttpRequest request = (HttpRequest) arg0;
@@ -42,6 +45,19 @@ final class SendHook extends Hook {
       copy = null;
     }
     return new Object[] {call, copy};
+  }
+
+  /** Whether the client belongs to the agent; the stack is walked once per client instance, not per call. */
+  private boolean isAgentClient(Object client) {
+    if (client == null) {
+      return isAgentCall();
+    }
+    Boolean known = agentClients.get(client);
+    if (known == null) {
+      known = isAgentCall();
+      agentClients.put(client, known);
+    }
+    return known;
   }
 
   /**
