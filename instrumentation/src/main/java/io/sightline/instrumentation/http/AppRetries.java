@@ -14,12 +14,10 @@ final class AppRetries {
   private static final class Last {
     final String key;
     final int resendCount;
-    final boolean failed;
 
-    Last(String key, int resendCount, boolean failed) {
+    Last(String key, int resendCount) {
       this.key = key;
       this.resendCount = resendCount;
-      this.failed = failed;
     }
   }
 
@@ -30,16 +28,43 @@ final class AppRetries {
     }
   };
 
-  synchronized int resendCount(String parentSpanId, String key) {
-    Last last = lastByParent.get(parentSpanId);
-    if (last != null && last.failed && last.key.equals(key)) {
-      return last.resendCount + 1;
+  /**
+   * Entries held, readable without the lock: only failed calls are remembered, so while nothing
+   * fails (the common case) every call skips the lock and the map entirely.
+   */
+  private volatile int size;
+
+  int resendCount(String parentSpanId, String method, String url) {
+    if (size == 0) {
+      return 0;
     }
-    return 0;
+    String key = key(method, url);
+    synchronized (this) {
+      Last last = lastByParent.get(parentSpanId);
+      if (last != null && last.key.equals(key)) {
+        return last.resendCount + 1;
+      }
+      return 0;
+    }
   }
 
-  synchronized void record(String parentSpanId, String key, int resendCount, boolean failed) {
-    lastByParent.put(parentSpanId, new Last(key, resendCount, failed));
+  void record(String parentSpanId, String method, String url, int resendCount, boolean failed) {
+    if (!failed && size == 0) {
+      return;
+    }
+    synchronized (this) {
+      if (failed) {
+        lastByParent.put(parentSpanId, new Last(key(method, url), resendCount));
+      } else {
+        // A success ends the run of retries under this parent.
+        lastByParent.remove(parentSpanId);
+      }
+      size = lastByParent.size();
+    }
+  }
+
+  private static String key(String method, String url) {
+    return method + ' ' + url;
   }
 
   static boolean isRetryable(int statusCode, Throwable error) {

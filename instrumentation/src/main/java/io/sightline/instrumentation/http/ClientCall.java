@@ -11,7 +11,6 @@ public final class ClientCall {
   final long startNanos;
   final String method;
   final ClientUrl url;
-  final String retryKey;
   final String parentSpanId;
   final int resendCount;
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -22,7 +21,6 @@ public final class ClientCall {
     this.startNanos = startNanos;
     this.method = method;
     this.url = url;
-    this.retryKey = method + ' ' + url.full;
     this.parentSpanId = parentSpanId;
     this.resendCount = resendCount;
   }

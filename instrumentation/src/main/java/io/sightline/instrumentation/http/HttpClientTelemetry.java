@@ -86,7 +86,7 @@ public final class HttpClientTelemetry {
     String parentSpanId = parentContext.isValid() ? parentContext.getSpanId() : null;
     int resends = resendCount;
     if (resends == 0 && parentSpanId != null) {
-      resends = appRetries.resendCount(parentSpanId, method + ' ' + parsed.full);
+      resends = appRetries.resendCount(parentSpanId, method, parsed.full);
     }
     SpanBuilder builder = tracer.spanBuilder("_OTHER".equals(method) ? "HTTP" : method)
         .setParent(parent)
@@ -171,7 +171,7 @@ public final class HttpClientTelemetry {
     }
     duration.record((System.nanoTime() - call.startNanos) / 1e9, attributes.build(), call.context);
     if (call.parentSpanId != null) {
-      appRetries.record(call.parentSpanId, call.retryKey, call.resendCount, AppRetries.isRetryable(statusCode, cause));
+      appRetries.record(call.parentSpanId, call.method, call.url.full, call.resendCount, AppRetries.isRetryable(statusCode, cause));
     }
   }
 
@@ -182,7 +182,7 @@ public final class HttpClientTelemetry {
    */
   public void responseStatus(ClientCall call, int statusCode) {
     if (call != null && call.parentSpanId != null && !call.isEnded()) {
-      appRetries.record(call.parentSpanId, call.retryKey, call.resendCount, AppRetries.isRetryable(statusCode, null));
+      appRetries.record(call.parentSpanId, call.method, call.url.full, call.resendCount, AppRetries.isRetryable(statusCode, null));
     }
   }
 

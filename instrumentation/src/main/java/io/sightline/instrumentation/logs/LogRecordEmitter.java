@@ -3,6 +3,7 @@ package io.sightline.instrumentation.logs;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.LoggerProvider;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
@@ -12,6 +13,7 @@ import io.sightline.instrumentation.api.Settings;
 import io.sightline.instrumentation.api.Suppression;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +45,10 @@ public final class LogRecordEmitter {
   private final ThreadLocal<boolean[]> emitting = ThreadLocal.withInitial(() -> new boolean[1]);
   private final AtomicLong failures = new AtomicLong();
   private final LoggerProvider logs;
+  // The SDK's get(name) builds a scope and looks it up on every call; loggers are few and
+  // long-lived, so they are cached by name, up to a bound (past it, looked up as before).
+  private final ConcurrentHashMap<String, Logger> loggers = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED_LOGGERS = 4096;
   private final long keepBound;
   private final boolean sampling;
 
@@ -102,8 +108,7 @@ public final class LogRecordEmitter {
     flag[0] = true;
     try {
       Thread thread = Thread.currentThread();
-      LogRecordBuilder builder = logs.get(loggerName == null || loggerName.isEmpty() ? "ROOT" : loggerName)
-          .logRecordBuilder()
+      LogRecordBuilder builder = logger(loggerName).logRecordBuilder()
           .setTimestamp(epochMillis, TimeUnit.MILLISECONDS)
           .setAttribute(THREAD_NAME, thread.getName())
           .setAttribute(THREAD_ID, thread.getId());
@@ -129,6 +134,18 @@ public final class LogRecordEmitter {
     } finally {
       flag[0] = false;
     }
+  }
+
+  private Logger logger(String loggerName) {
+    String name = loggerName == null || loggerName.isEmpty() ? "ROOT" : loggerName;
+    Logger logger = loggers.get(name);
+    if (logger == null) {
+      logger = logs.get(name);
+      if (loggers.size() < MAX_CACHED_LOGGERS) {
+        loggers.putIfAbsent(name, logger);
+      }
+    }
+    return logger;
   }
 
   /**

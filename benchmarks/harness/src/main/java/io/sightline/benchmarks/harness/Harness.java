@@ -116,8 +116,10 @@ public final class Harness {
 
       Map<String, Long> statsBefore = app.stats(false);
       long cpuBefore = app.cpuMicros();
+      Map<String, Long> threadsBefore = app.cpuMicrosByThreadGroup();
       Wrk.Result steady = wrk.run(url, options.measureSeconds);
       long cpuAfter = app.cpuMicros();
+      Map<String, Long> threadsAfter = app.cpuMicrosByThreadGroup();
       Map<String, Long> statsAfter = app.stats(false);
       long served = statsAfter.get("served") - statsBefore.get("served");
       m.put(Metric.THROUGHPUT.key, steady.throughput());
@@ -129,6 +131,8 @@ public final class Harness {
       m.put(Metric.FAILED.key, (double) (steady.failures() + early.failures()));
       log(String.format("  steady %ds: %.0f req/s, p50 %.2f ms, p99 %.2f ms, CPU %.0f us/req", options.measureSeconds,
           steady.throughput(), steady.p50() / 1000, steady.p99() / 1000, m.get(Metric.CPU_PER_REQUEST.key)));
+
+      logThreadCpu(threadsBefore, threadsAfter, served);
 
       m.put(Metric.RSS.key, app.rssBytes() / 1048576.0);
       Map<String, Long> afterGc = app.stats(true);
@@ -180,5 +184,17 @@ public final class Harness {
 
   static void log(String message) {
     System.out.println("[bench " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
+  }
+
+  /** The measured window's CPU per request by thread group, largest first (see docs/benchmarks.md). */
+  private static void logThreadCpu(Map<String, Long> before, Map<String, Long> after, long served) {
+    StringBuilder line = new StringBuilder("  CPU us/req by thread:");
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(12)
+        .forEach(e -> line.append(String.format(" %s=%.1f", e.getKey(), e.getValue() / (double) Math.max(1, served))));
+    log(line.toString());
   }
 }
