@@ -21,6 +21,7 @@ benchmarks/run.sh [options]
   --note TEXT          a line written at the top of the results file
   --jvm-arg ARG        an extra JVM option for every app start ({config} = none/sightline/otel),
                        e.g. --jvm-arg -XX:StartFlightRecording=delay=100s,duration=30s,filename=/tmp/{config}.jfr
+  --heap-histogram     log the top of a live-object class histogram after load (jcmd)
   --skip-build         reuse the jars already built
 Environment: OTEL_AGENT_VERSION (default: benchmarks/pom.xml otel.javaagent.version).
 USAGE

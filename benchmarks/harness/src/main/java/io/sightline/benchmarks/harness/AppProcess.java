@@ -141,6 +141,16 @@ final class AppProcess implements AutoCloseable {
     return groups;
   }
 
+  /** The first {@code lines} rows of {@code jcmd PID GC.class_histogram} (live objects: runs a full GC). */
+  String heapHistogram(int lines) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out.lines().skip(1).limit(lines + 2L).collect(java.util.stream.Collectors.joining("\n"));
+  }
+
   /** Resident set size from /proc/PID/status, in bytes. */
   long rssBytes() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {

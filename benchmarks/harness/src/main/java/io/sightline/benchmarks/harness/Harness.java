@@ -138,6 +138,9 @@ public final class Harness {
       Map<String, Long> afterGc = app.stats(true);
       m.put(Metric.HEAP.key, afterGc.get("heapUsed") / 1048576.0);
       m.put(Metric.CLASSES.key, afterGc.get("loadedClasses").doubleValue());
+      if (options.heapHistogram) {
+        log("  live heap after load, top classes:\n" + app.heapHistogram(25));
+      }
 
       long received = config.agentJar() == null ? 0 : awaitQuietSink(config);
       double expected = before + spansPerRequest * (afterGc.get("served") - servedBefore);

@@ -22,6 +22,8 @@ final class Options {
   int connections = 16;
   int wrkThreads = 2;
   boolean quick;
+  /** Log the top of a live-object class histogram after load and GC (jcmd GC.class_histogram). */
+  boolean heapHistogram;
   String note = "";
   /** Extra JVM options for every app start; {@code {config}} is replaced by the configuration name. */
   final java.util.List<String> jvmArgs = new java.util.ArrayList<>();
@@ -57,6 +59,9 @@ final class Options {
         case "--wrk-threads": o.wrkThreads = Integer.parseInt(value); break;
         case "--note": o.note = value; break;
         case "--jvm-arg": o.jvmArgs.add(value); break;
+        case "--heap-histogram":
+          o.heapHistogram = true;
+          continue;
         default:
           throw new IllegalArgumentException("unknown option " + arg);
       }
