@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -36,7 +38,13 @@ final class InstrumentationInstaller {
     return transformed.get();
   }
 
-  void install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader) throws Exception {
+  /**
+   * Installs the transformer for {@code modules}; a module for which {@code active} answers false
+   * (checked at every match) is skipped. Closing the result removes the transformer and restores
+   * the classes it retransformed.
+   */
+  AutoCloseable install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader,
+      Predicate<InstrumentationModule> active) throws Exception {
     // Errors inside advice go to Hooks.suppressed, where they are counted, not lost.
     Advice.ExceptionHandler exceptionHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
         new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
@@ -91,7 +99,8 @@ final class InstrumentationInstaller {
     // the class file of every class the JVM loads, before any type matcher has rejected it.
 
     for (InstrumentationModule module : modules) {
-      ElementMatcher<ClassLoader> loaderCheck = new RequiredClasses(module.requiredClassNames());
+      RequiredClasses required = new RequiredClasses(module.requiredClassNames());
+      ElementMatcher<ClassLoader> loaderCheck = loader -> active.test(module) && required.matches(loader);
       for (TypeInstrumentation type : module.typeInstrumentations()) {
         AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
             .include(agentLoader)
@@ -109,7 +118,17 @@ final class InstrumentationInstaller {
         // Not terminal (Byte Buddy's default): other modules may advise the same type.
       }
     }
-    builder.installOn(instrumentation);
+    TransformTimer timer = AgentLog.isDebug() ? new TransformTimer() : null;
+    if (timer != null) {
+      builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
+          ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
+    }
+    ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+    if (timer != null) {
+      timer.report("during premain");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
+    }
+    return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
   }
 
   private static final class AdviceCollector implements AdviceTarget {

@@ -38,9 +38,10 @@ final class StartupClock {
     cpu = nowCpu;
   }
 
-  void report() {
+  /** Logs this thread's phases, then those of {@code other} (a thread it waited for), if any. */
+  void report(StartupClock other) {
     if (threads != null) {
-      AgentLog.debug("startup phases: " + phases);
+      AgentLog.debug("startup phases: " + phases + (other == null ? "" : "; on thread sightline-start: " + other.phases));
     }
   }
 }
