@@ -22,6 +22,7 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -56,7 +57,11 @@ final class InstrumentationInstaller {
     String previous = System.setProperty(nexus, "true");
     AgentBuilder.Default base;
     try {
-      base = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+      // Advice is inlined into the methods a type declares, so the method graph of the whole
+      // hierarchy (which Byte Buddy would otherwise compute, parsing every super type) is never used.
+      base = new AgentBuilder.Default(new ByteBuddy()
+          .with(TypeValidation.DISABLED)
+          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE));
     } finally {
       if (previous == null) {
         System.clearProperty(nexus);
