@@ -39,6 +39,7 @@ public final class AgentInstaller {
         AgentLog.debug("instrumentation " + module.name() + " is disabled");
       }
     }
+    clock.lap("modules found");
     Set<InstrumentationModule> failed = ConcurrentHashMap.newKeySet();
     // The SDK (autoconfigure, exporters) and Byte Buddy (building and installing the transformer)
     // take about the same time and need nothing from each other: build them on two threads.
@@ -61,8 +62,8 @@ public final class AgentInstaller {
     InstrumentationInstaller installer = new InstrumentationInstaller();
     // A module whose hooks failed to register is matched no more (types it transformed in the
     // meantime only carry advice that finds no hook).
-    AutoCloseable transformer = installer.install(instrumentation, candidates, agentLoader, module -> !failed.contains(module));
-    clock.lap("byte buddy");
+    AutoCloseable transformer = installer.install(instrumentation, candidates, agentLoader, module -> !failed.contains(module), clock);
+    clock.lap("byte buddy install");
 
     AgentTelemetry telemetry;
     try {

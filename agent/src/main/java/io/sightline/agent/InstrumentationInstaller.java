@@ -45,7 +45,7 @@ final class InstrumentationInstaller {
    * the classes it retransformed.
    */
   AutoCloseable install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader,
-      Predicate<InstrumentationModule> active) throws Exception {
+      Predicate<InstrumentationModule> active, StartupClock clock) throws Exception {
     // Errors inside advice go to Hooks.suppressed, where they are counted, not lost.
     Advice.ExceptionHandler exceptionHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
         new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
@@ -128,6 +128,7 @@ final class InstrumentationInstaller {
       builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
           ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
     }
+    clock.lap("byte buddy build");
     ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
     if (timer != null) {
       timer.report("during premain");
