@@ -7,6 +7,7 @@ import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.InstrumentationModule;
+import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -123,17 +124,14 @@ final class InstrumentationInstaller {
         // Not terminal (Byte Buddy's default): other modules may advise the same type.
       }
     }
-    TransformTimer timer = AgentLog.isDebug() ? new TransformTimer() : null;
-    if (timer != null) {
-      builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
-          ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
-    }
+    // The class file being transformed is remembered for the thread, for the SuperTypes matchers.
+    ClassHeaders headers = new ClassHeaders(AgentLog.isDebug() ? new TransformTimer() : null);
+    SuperTypes.setResolver(headers);
+    builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
+        ResettableClassFileTransformer.WithDelegation.of(transformer, headers));
     clock.lap("byte buddy build");
     ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
-    if (timer != null) {
-      timer.report("during premain");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
-    }
+    headers.reportTiming();
     return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
   }
 
