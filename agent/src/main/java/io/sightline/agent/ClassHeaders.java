@@ -103,6 +103,10 @@ final class ClassHeaders implements ResettableClassFileTransformer.WithDelegatio
       if (header == null || !header.name.equals(now.internalName)) {
         return null;
       }
+      if (!header.name.startsWith("java/")) {
+        // Read once, here: later classes of this loader may name it as a super type.
+        cache(now.loader).remember(header);
+      }
       if ((header.access & ACC_INTERFACE) != 0) {
         return false;
       }
@@ -197,6 +201,10 @@ final class ClassHeaders implements ResettableClassFileTransformer.WithDelegatio
 
     Map<String, Boolean> answers(Set<String> names) {
       return answers.computeIfAbsent(names, n -> new ConcurrentHashMap<>());
+    }
+
+    void remember(Header header) {
+      headers.putIfAbsent(header.name, header);
     }
 
     Header header(ClassLoader loader, String internalName) {
