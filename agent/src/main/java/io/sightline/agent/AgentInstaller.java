@@ -18,8 +18,8 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Called once, reflectively, by the bootstrap launcher inside the isolated agent class loader:
- * starts the SDK, registers the hooks of every enabled instrumentation module, then installs the
- * class transformations.
+ * finds the enabled instrumentation modules, then builds the SDK and registers the modules' hooks
+ * on a second thread while this one installs the class transformations; returns when both are done.
  */
 public final class AgentInstaller {
   private AgentInstaller() {}
