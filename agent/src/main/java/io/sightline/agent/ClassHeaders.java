@@ -6,18 +6,22 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
  * Answers {@link SuperTypes} matchers from class file headers. Every class file the transformer
- * sees is at hand here (the callback around the transformer remembers it for the thread); its
+ * sees is at hand here (Byte Buddy passes it to this buffer strategy before matching, and it is
+ * remembered for the thread until the listener hears that the class is done); its
  * super class and interfaces are read from the header (the constant pool is skipped, not parsed),
  * and those super types are looked up once per class loader and remembered, as names and as
  * answers. Byte Buddy's {@code hasSuperType} would parse every class the application loads in
@@ -29,88 +33,76 @@ import net.bytebuddy.utility.JavaModule;
  * weakly keyed. When anything cannot be read, the answer is "cannot tell" and Byte Buddy's matcher
  * decides.
  */
-final class ClassHeaders implements ResettableClassFileTransformer.WithDelegation.Callback<ClassHeaders.Current>,
-    SuperTypes.Resolver {
+final class ClassHeaders extends AgentBuilder.Listener.Adapter
+    implements AgentBuilder.ClassFileBufferStrategy, SuperTypes.Resolver {
   private static final int ACC_INTERFACE = 0x0200;
   private static final int MAX_DEPTH = 64;
 
   private final ThreadLocal<Current> current = new ThreadLocal<>();
-  private final TransformTimer timer;
   private final Map<ClassLoader, SoftReference<Cache>> byLoader = new WeakHashMap<>();
   private volatile SoftReference<Cache> jdk = new SoftReference<>(new Cache(true));
 
-  ClassHeaders(TransformTimer timer) {
-    this.timer = timer;
-  }
-
-  /** The class file being transformed on a thread; nested transformations stack. */
+  /** The class file being transformed on a thread. */
   static final class Current {
-    final ClassLoader loader;
-    final String internalName;
+    final String typeName;
     final byte[] classFile;
-    final Current previous;
-    long[] timing;
+    final WeakReference<ClassLoader> loader;
 
-    Current(ClassLoader loader, String internalName, byte[] classFile, Current previous) {
-      this.loader = loader;
-      this.internalName = internalName;
+    Current(String typeName, byte[] classFile, ClassLoader loader) {
+      this.typeName = typeName;
       this.classFile = classFile;
-      this.previous = previous;
+      this.loader = new WeakReference<>(loader);
     }
   }
 
+  /**
+   * Byte Buddy hands every class file it is about to match to its buffer strategy first: remember
+   * it for the thread. A nested transformation (a class loaded while matching another) replaces
+   * it; the outer one then finds a name that is not its own and falls back to Byte Buddy's matcher.
+   */
   @Override
-  public Current onBeforeTransform(JavaModule module, ClassLoader loader, String internalName, Class<?> redefined,
-      ProtectionDomain protectionDomain, byte[] classFile) {
-    Current now = new Current(loader, internalName, classFile, current.get());
-    current.set(now);
-    if (timer != null) {
-      now.timing = timer.onBeforeTransform(module, loader, internalName, redefined, protectionDomain, classFile);
-    }
-    return now;
+  public ClassFileLocator resolve(String name, byte[] binaryRepresentation, ClassLoader classLoader, JavaModule module,
+      ProtectionDomain protectionDomain) {
+    current.set(new Current(name, binaryRepresentation, classLoader));
+    return AgentBuilder.ClassFileBufferStrategy.Default.RETAINING.resolve(name, binaryRepresentation, classLoader, module,
+        protectionDomain);
   }
 
   @Override
-  public void onAfterTransform(Current now, JavaModule module, ClassLoader loader, String internalName,
-      Class<?> redefined, ProtectionDomain protectionDomain, byte[] classFile) {
-    if (now.previous == null) {
+  public TypePool typePool(AgentBuilder.PoolStrategy poolStrategy, ClassFileLocator classFileLocator, ClassLoader classLoader,
+      String name) {
+    return AgentBuilder.ClassFileBufferStrategy.Default.RETAINING.typePool(poolStrategy, classFileLocator, classLoader, name);
+  }
+
+  /** After each class: forget its class file (not kept alive until the thread's next class). */
+  @Override
+  public void onComplete(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+    Current now = current.get();
+    if (now != null && now.typeName.equals(typeName)) {
       current.remove();
-    } else {
-      current.set(now.previous);
-    }
-    if (timer != null) {
-      timer.onAfterTransform(now.timing, module, loader, internalName, redefined, protectionDomain, classFile);
-    }
-  }
-
-  /** Under debug: the transformer's time so far, and again at shutdown. */
-  void reportTiming() {
-    if (timer != null) {
-      timer.report("during premain");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
     }
   }
 
   @Override
   public Boolean isClassBelow(String typeName, Set<String> names) {
     Current now = current.get();
-    if (now == null || now.loader == null || now.internalName == null || now.classFile == null
-        || !now.internalName.equals(typeName.replace('.', '/'))) {
+    ClassLoader loader = now == null ? null : now.loader.get();
+    if (loader == null || now.classFile == null || !now.typeName.equals(typeName)) {
       return null;
     }
     try {
       Header header = Header.parse(now.classFile);
-      if (header == null || !header.name.equals(now.internalName)) {
+      if (header == null || !header.name.equals(typeName.replace('.', '/'))) {
         return null;
       }
       if (!header.name.startsWith("java/")) {
         // Read once, here: later classes of this loader may name it as a super type.
-        cache(now.loader).remember(header);
+        cache(loader).remember(header);
       }
       if ((header.access & ACC_INTERFACE) != 0) {
         return false;
       }
-      return anyBelow(now.loader, header, names, 0);
+      return anyBelow(loader, header, names, 0);
     } catch (RuntimeException e) {
       return null; // a class file we cannot read: Byte Buddy's matcher decides
     }

@@ -70,6 +70,8 @@ final class InstrumentationInstaller {
         System.setProperty(nexus, previous);
       }
     }
+    ClassHeaders headers = new ClassHeaders();
+    SuperTypes.setResolver(headers);
     AgentBuilder builder = base
         // Advice only, never new fields or methods: classes already loaded can be retransformed.
         .disableClassFormatChanges()
@@ -86,6 +88,9 @@ final class InstrumentationInstaller {
         // Advice in JDK modules calls io.sightline.bootstrap, which lives in the unnamed module.
         .with(AgentBuilder.Listener.ModuleReadEdgeCompleting.of(instrumentation, false, Hooks.class))
         .with(new Reporting())
+        // The class file being matched is remembered for the thread, for the SuperTypes matchers.
+        .with((AgentBuilder.ClassFileBufferStrategy) headers)
+        .with((AgentBuilder.Listener) headers)
         // The agent's own packages only: an application may well live under io.sightline too.
         .ignore(nameStartsWith("io.sightline.bootstrap.")
             .or(nameStartsWith("io.sightline.agent."))
@@ -124,14 +129,17 @@ final class InstrumentationInstaller {
         // Not terminal (Byte Buddy's default): other modules may advise the same type.
       }
     }
-    // The class file being transformed is remembered for the thread, for the SuperTypes matchers.
-    ClassHeaders headers = new ClassHeaders(AgentLog.isDebug() ? new TransformTimer() : null);
-    SuperTypes.setResolver(headers);
-    builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
-        ResettableClassFileTransformer.WithDelegation.of(transformer, headers));
+    TransformTimer timer = AgentLog.isDebug() ? new TransformTimer() : null;
+    if (timer != null) {
+      builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
+          ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
+    }
     clock.lap("byte buddy build");
     ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
-    headers.reportTiming();
+    if (timer != null) {
+      timer.report("during premain");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
+    }
     return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
   }
 

@@ -62,7 +62,7 @@ class ClassHeadersTest {
 
   @Test
   void answersAsByteBuddysHierarchyMatcherDoes() throws IOException {
-    ClassHeaders headers = new ClassHeaders(null);
+    ClassHeaders headers = new ClassHeaders();
     Class<?>[] types = {BaseStatement.class, DriverStatement.class, VendorStatement.class, VendorStatementImpl.class,
         Ünïcödé.class, NotJdbc.class, Statement.class, PreparedStatement.class, Object.class, String.class};
     for (Class<?> type : types) {
@@ -78,22 +78,22 @@ class ClassHeadersTest {
 
   @Test
   void cannotTellOutsideATransformationOrForAnotherType() throws IOException {
-    ClassHeaders headers = new ClassHeaders(null);
+    ClassHeaders headers = new ClassHeaders();
+    ClassLoader loader = getClass().getClassLoader();
     assertThat(headers.isClassBelow(DriverStatement.class.getName(), STATEMENT)).isNull();
-    ClassHeaders.Current now = headers.onBeforeTransform(null, getClass().getClassLoader(),
-        internalName(DriverStatement.class), null, null, bytes(DriverStatement.class));
-    try {
-      assertThat(headers.isClassBelow(BaseStatement.class.getName(), STATEMENT)).isNull();
-    } finally {
-      headers.onAfterTransform(now, null, getClass().getClassLoader(), internalName(DriverStatement.class), null, null,
-          bytes(DriverStatement.class));
-    }
+    headers.resolve(DriverStatement.class.getName(), bytes(DriverStatement.class), loader, null, null);
+    assertThat(headers.isClassBelow(BaseStatement.class.getName(), STATEMENT)).isNull();
+    assertThat(headers.isClassBelow(DriverStatement.class.getName(), STATEMENT)).isTrue();
+    // Another class's completion does not forget this one; its own does.
+    headers.onComplete(BaseStatement.class.getName(), loader, null, false);
+    assertThat(headers.isClassBelow(DriverStatement.class.getName(), STATEMENT)).isTrue();
+    headers.onComplete(DriverStatement.class.getName(), loader, null, false);
     assertThat(headers.isClassBelow(DriverStatement.class.getName(), STATEMENT)).isNull();
   }
 
   @Test
   void cannotTellWhenASuperTypeCannotBeRead() throws IOException {
-    ClassHeaders headers = new ClassHeaders(null);
+    ClassHeaders headers = new ClassHeaders();
     ClassLoader blind = new ClassLoader(null) {
       @Override
       public URL getResource(String name) {
@@ -116,28 +116,24 @@ class ClassHeadersTest {
   }
 
   @Test
-  void nestedTransformationsRestoreTheOuterOne() throws IOException {
-    ClassHeaders headers = new ClassHeaders(null);
+  void afterANestedTransformationTheOuterOneFallsBackToByteBuddy() throws IOException {
+    ClassHeaders headers = new ClassHeaders();
     ClassLoader loader = getClass().getClassLoader();
-    ClassHeaders.Current outer = headers.onBeforeTransform(null, loader, internalName(DriverStatement.class), null, null,
-        bytes(DriverStatement.class));
-    ClassHeaders.Current inner = headers.onBeforeTransform(null, loader, internalName(NotJdbc.class), null, null,
-        bytes(NotJdbc.class));
+    headers.resolve(DriverStatement.class.getName(), bytes(DriverStatement.class), loader, null, null);
+    headers.resolve(NotJdbc.class.getName(), bytes(NotJdbc.class), loader, null, null);
     assertThat(headers.isClassBelow(NotJdbc.class.getName(), STATEMENT)).isFalse();
-    headers.onAfterTransform(inner, null, loader, internalName(NotJdbc.class), null, null, bytes(NotJdbc.class));
-    assertThat(headers.isClassBelow(DriverStatement.class.getName(), STATEMENT)).isTrue();
-    headers.onAfterTransform(outer, null, loader, internalName(DriverStatement.class), null, null,
-        bytes(DriverStatement.class));
+    headers.onComplete(NotJdbc.class.getName(), loader, null, false);
+    assertThat(headers.isClassBelow(DriverStatement.class.getName(), STATEMENT)).isNull();
+    headers.onComplete(DriverStatement.class.getName(), loader, null, false);
   }
 
   private static Boolean whileTransforming(ClassHeaders headers, ClassLoader loader, Class<?> type, Set<String> names)
       throws IOException {
-    byte[] classFile = bytes(type);
-    ClassHeaders.Current now = headers.onBeforeTransform(null, loader, internalName(type), null, null, classFile);
+    headers.resolve(type.getName(), bytes(type), loader, null, null);
     try {
       return headers.isClassBelow(type.getName(), new LinkedHashSet<>(names));
     } finally {
-      headers.onAfterTransform(now, null, loader, internalName(type), null, null, classFile);
+      headers.onComplete(type.getName(), loader, null, false);
     }
   }
 
