@@ -12,11 +12,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Called once, reflectively, by the bootstrap launcher inside the isolated agent class loader:
- * starts the SDK, registers the hooks of every enabled instrumentation module, then installs the
- * class transformations.
+ * finds the enabled instrumentation modules, then builds the SDK and registers the modules' hooks
+ * on a second thread while this one installs the class transformations; returns when both are done.
  */
 public final class AgentInstaller {
   private AgentInstaller() {}
@@ -27,9 +30,68 @@ public final class AgentInstaller {
     ClassLoader agentLoader = AgentInstaller.class.getClassLoader();
     String version = version();
 
-    AgentTelemetry telemetry = AgentTelemetry.start(agentLoader, version);
-    clock.lap("sdk");
-    OpenTelemetry openTelemetry = telemetry.openTelemetry();
+    // The modules first (cheap): the SDK thread registers their hooks once the SDK is built.
+    List<InstrumentationModule> candidates = new ArrayList<>();
+    for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
+      if (Settings.isInstrumentationEnabled(module.name(), module.defaultEnabled())) {
+        candidates.add(module);
+      } else {
+        AgentLog.debug("instrumentation " + module.name() + " is disabled");
+      }
+    }
+    clock.lap("modules found");
+    Set<InstrumentationModule> failed = ConcurrentHashMap.newKeySet();
+    // The SDK (autoconfigure, exporters) and Byte Buddy (building and installing the transformer)
+    // take about the same time and need nothing from each other: build them on two threads.
+    // Advice that runs before its hook is registered finds no hook and does nothing
+    // (Hooks.enter/exit), and nothing of the application runs before premain returns.
+    StartupClock[] sdkClock = new StartupClock[1];
+    FutureTask<AgentTelemetry> sdkTask = new FutureTask<>(() -> {
+      StartupClock threadClock = StartupClock.start();
+      sdkClock[0] = threadClock;
+      AgentTelemetry started = AgentTelemetry.start(agentLoader, version);
+      threadClock.lap("sdk");
+      registerHooks(candidates, started.openTelemetry(), instrumentation, failed);
+      threadClock.lap("modules");
+      return started;
+    });
+    Thread sdkThread = new Thread(sdkTask, "sightline-start");
+    sdkThread.setDaemon(true);
+    sdkThread.start();
+
+    InstrumentationInstaller installer = new InstrumentationInstaller();
+    // A module whose hooks failed to register is matched no more (types it transformed in the
+    // meantime only carry advice that finds no hook).
+    AutoCloseable transformer = installer.install(instrumentation, candidates, agentLoader, module -> !failed.contains(module), clock);
+    clock.lap("byte buddy install");
+
+    AgentTelemetry telemetry;
+    try {
+      telemetry = join(sdkTask);
+    } catch (Throwable t) {
+      // Same outcome as before the SDK had a thread of its own: nothing of the agent stays installed.
+      transformer.close();
+      throw t;
+    }
+    clock.lap("waiting for the sdk");
+    Set<String> names = new LinkedHashSet<>();
+    for (InstrumentationModule module : candidates) {
+      if (!failed.contains(module)) {
+        names.add(module.name());
+      }
+    }
+
+    long shutdownTimeout = Settings.getDurationMillis("sightline.shutdown.timeout", 5000);
+    Thread flush = new Thread(() -> telemetry.shutdown(shutdownTimeout), "sightline-shutdown");
+    Runtime.getRuntime().addShutdownHook(flush);
+
+    AgentLog.info("Sightline " + version + " started in " + (System.nanoTime() - start) / 1_000_000 + " ms ("
+        + (premain ? "premain" : "attached") + "): " + telemetry.summary() + ", instrumentations=" + names);
+    clock.report(sdkClock[0]);
+  }
+
+  private static void registerHooks(List<InstrumentationModule> modules, OpenTelemetry openTelemetry,
+      Instrumentation instrumentation, Set<InstrumentationModule> failed) {
     AgentContext context = new AgentContext() {
       @Override
       public OpenTelemetry openTelemetry() {
@@ -41,35 +103,37 @@ public final class AgentInstaller {
         return instrumentation;
       }
     };
-
-    List<InstrumentationModule> enabled = new ArrayList<>();
-    // A set: one instrumentation may be several modules (servlet: javax and jakarta).
-    Set<String> names = new LinkedHashSet<>();
-    for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
-      if (!Settings.isInstrumentationEnabled(module.name(), module.defaultEnabled())) {
-        AgentLog.debug("instrumentation " + module.name() + " is disabled");
-        continue;
-      }
+    for (InstrumentationModule module : modules) {
       try {
         module.registerHooks(context);
-        enabled.add(module);
-        names.add(module.name());
       } catch (Throwable t) {
+        failed.add(module);
         AgentLog.warn("instrumentation " + module.name() + " failed to initialise and is disabled: " + t);
       }
     }
-    clock.lap("modules");
-    InstrumentationInstaller installer = new InstrumentationInstaller();
-    installer.install(instrumentation, enabled, agentLoader);
-    clock.lap("byte buddy");
+  }
 
-    long shutdownTimeout = Settings.getDurationMillis("sightline.shutdown.timeout", 5000);
-    Thread flush = new Thread(() -> telemetry.shutdown(shutdownTimeout), "sightline-shutdown");
-    Runtime.getRuntime().addShutdownHook(flush);
-
-    AgentLog.info("Sightline " + version + " started in " + (System.nanoTime() - start) / 1_000_000 + " ms ("
-        + (premain ? "premain" : "attached") + "): " + telemetry.summary() + ", instrumentations=" + names);
-    clock.report();
+  private static AgentTelemetry join(FutureTask<AgentTelemetry> sdkTask) throws Exception {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return sdkTask.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // premain must not return before the SDK is ready
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof Exception) {
+            throw (Exception) cause;
+          }
+          throw (Error) cause;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   static String version() {

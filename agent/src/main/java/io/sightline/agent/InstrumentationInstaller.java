@@ -7,6 +7,7 @@ import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.InstrumentationModule;
+import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -14,12 +15,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -36,7 +40,13 @@ final class InstrumentationInstaller {
     return transformed.get();
   }
 
-  void install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader) throws Exception {
+  /**
+   * Installs the transformer for {@code modules}; a module for which {@code active} answers false
+   * (checked at every match) is skipped. Closing the result removes the transformer and restores
+   * the classes it retransformed.
+   */
+  AutoCloseable install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader,
+      Predicate<InstrumentationModule> active, StartupClock clock) throws Exception {
     // Errors inside advice go to Hooks.suppressed, where they are counted, not lost.
     Advice.ExceptionHandler exceptionHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
         new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
@@ -48,7 +58,11 @@ final class InstrumentationInstaller {
     String previous = System.setProperty(nexus, "true");
     AgentBuilder.Default base;
     try {
-      base = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+      // Advice is inlined into the methods a type declares, so the method graph of the whole
+      // hierarchy (which Byte Buddy would otherwise compute, parsing every super type) is never used.
+      base = new AgentBuilder.Default(new ByteBuddy()
+          .with(TypeValidation.DISABLED)
+          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE));
     } finally {
       if (previous == null) {
         System.clearProperty(nexus);
@@ -56,6 +70,8 @@ final class InstrumentationInstaller {
         System.setProperty(nexus, previous);
       }
     }
+    ClassHeaders headers = new ClassHeaders();
+    SuperTypes.setResolver(headers);
     AgentBuilder builder = base
         // Advice only, never new fields or methods: classes already loaded can be retransformed.
         .disableClassFormatChanges()
@@ -72,6 +88,9 @@ final class InstrumentationInstaller {
         // Advice in JDK modules calls io.sightline.bootstrap, which lives in the unnamed module.
         .with(AgentBuilder.Listener.ModuleReadEdgeCompleting.of(instrumentation, false, Hooks.class))
         .with(new Reporting())
+        // The class file being matched is remembered for the thread, for the SuperTypes matchers.
+        .with((AgentBuilder.ClassFileBufferStrategy) headers)
+        .with((AgentBuilder.Listener) headers)
         // The agent's own packages only: an application may well live under io.sightline too.
         .ignore(nameStartsWith("io.sightline.bootstrap.")
             .or(nameStartsWith("io.sightline.agent."))
@@ -91,7 +110,8 @@ final class InstrumentationInstaller {
     // the class file of every class the JVM loads, before any type matcher has rejected it.
 
     for (InstrumentationModule module : modules) {
-      ElementMatcher<ClassLoader> loaderCheck = new RequiredClasses(module.requiredClassNames());
+      RequiredClasses required = new RequiredClasses(module.requiredClassNames());
+      ElementMatcher<ClassLoader> loaderCheck = loader -> active.test(module) && required.matches(loader);
       for (TypeInstrumentation type : module.typeInstrumentations()) {
         AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
             .include(agentLoader)
@@ -109,7 +129,18 @@ final class InstrumentationInstaller {
         // Not terminal (Byte Buddy's default): other modules may advise the same type.
       }
     }
-    builder.installOn(instrumentation);
+    TransformTimer timer = AgentLog.isDebug() ? new TransformTimer() : null;
+    if (timer != null) {
+      builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
+          ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
+    }
+    clock.lap("byte buddy build");
+    ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+    if (timer != null) {
+      timer.report("during premain");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
+    }
+    return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
   }
 
   private static final class AdviceCollector implements AdviceTarget {

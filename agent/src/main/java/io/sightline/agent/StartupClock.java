@@ -38,9 +38,17 @@ final class StartupClock {
     cpu = nowCpu;
   }
 
-  void report() {
+  private static long processCpuMillis() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1_000_000 : -1;
+  }
+
+  /** Logs this thread's phases, then those of {@code other} (a thread it waited for), if any. */
+  void report(StartupClock other) {
     if (threads != null) {
-      AgentLog.debug("startup phases: " + phases);
+      AgentLog.debug("startup phases: " + phases + (other == null ? "" : "; on thread sightline-start: " + other.phases)
+          + "; process cpu so far " + processCpuMillis() + " ms, jvm uptime " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms");
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.sightline.bootstrap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +38,33 @@ final class AgentClassLoader extends ClassLoader {
     this.protectionDomain = new ProtectionDomain(new CodeSource(url, (Certificate[]) null), null, this, null);
   }
 
+  /**
+   * The agent's own packages are defined here and nowhere else (the bootstrap search path only
+   * holds {@code io.sightline.bootstrap}): no need to ask the platform and bootstrap loaders first
+   * for each of the two thousand classes the agent loads at startup.
+   */
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    if (!isOwn(name)) {
+      return super.loadClass(name, resolve);
+    }
+    synchronized (getClassLoadingLock(name)) {
+      Class<?> type = findLoadedClass(name);
+      if (type == null) {
+        type = findClass(name);
+      }
+      if (resolve) {
+        resolveClass(type);
+      }
+      return type;
+    }
+  }
+
+  private static boolean isOwn(String name) {
+    return name.startsWith("io.sightline.shaded.") || name.startsWith("io.sightline.agent.")
+        || name.startsWith("io.sightline.instrumentation.");
+  }
+
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
     JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
@@ -47,7 +73,7 @@ final class AgentClassLoader extends ClassLoader {
     }
     byte[] bytes;
     try (InputStream in = jar.getInputStream(entry)) {
-      bytes = readAll(in);
+      bytes = in.readAllBytes();
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
     }
@@ -85,18 +111,31 @@ final class AgentClassLoader extends ClassLoader {
     }
   }
 
+  /**
+   * The agent's own class files straight from the jar: Byte Buddy reads advice classes (and the
+   * type pool reads agent types) this way, once per transformed class. The default lookup would
+   * first ask the parent loaders, whose search of every JDK module for a name that no module has
+   * is slow, then open a {@code jar:} URL connection. Class files under {@code inst/} are the
+   * agent's own and exist nowhere else, so answering them first changes no answer.
+   */
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    if (name.endsWith(".class")) {
+      JarEntry entry = jar.getJarEntry(PREFIX + name.substring(0, name.length() - ".class".length()) + ".classdata");
+      if (entry != null) {
+        try {
+          return jar.getInputStream(entry);
+        } catch (IOException e) {
+          // fall back to the default lookup
+        }
+      }
+    }
+    return super.getResourceAsStream(name);
+  }
+
   @Override
   protected Enumeration<URL> findResources(String name) {
     URL url = findResource(name);
     return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
-  }
-
-  private static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    byte[] buffer = new byte[8192];
-    for (int n; (n = in.read(buffer)) > 0; ) {
-      out.write(buffer, 0, n);
-    }
-    return out.toByteArray();
   }
 }

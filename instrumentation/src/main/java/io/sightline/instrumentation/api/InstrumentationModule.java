@@ -34,6 +34,10 @@ public abstract class InstrumentationModule {
 
   public abstract List<TypeInstrumentation> typeInstrumentations();
 
-  /** Registers the hooks behind this module's advice. Runs once, before any class is transformed. */
+  /**
+   * Registers the hooks behind this module's advice. Runs once, before premain returns, on the
+   * agent's start thread once the SDK is built, while the transformer may already be installed:
+   * advice that runs before its hook is registered finds no hook and does nothing.
+   */
   public abstract void registerHooks(AgentContext context);
 }

@@ -1,10 +1,7 @@
 package io.sightline.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -12,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -24,9 +22,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class JdbcConnectionInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return JdbcInstrumentationModule.notJdk()
-        .and(not(isInterface()))
-        .and(hasSuperType(named("java.sql.Connection")));
+    return JdbcInstrumentationModule.notJdk().and(SuperTypes.classBelow("java.sql.Connection"));
   }
 
   @Override

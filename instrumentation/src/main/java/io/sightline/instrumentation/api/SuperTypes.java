@@ -1,0 +1,74 @@
+package io.sightline.instrumentation.api;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Hierarchy matchers for types that are not known by name (every JDBC driver's statements, every
+ * servlet). The answer is that of {@code not(isInterface()).and(hasSuperType(namedOneOf(names)))},
+ * but the agent computes it from the headers of the class files (super class and interfaces,
+ * remembered per class loader) instead of a full Byte Buddy parse of every class the application
+ * loads and of all of their super types, which made these matchers the largest cost of startup
+ * after premain (docs/benchmarks.md, "Startup"). Where the agent cannot answer (no class file at
+ * hand, a super type it cannot read), Byte Buddy's matcher decides, as before.
+ */
+public final class SuperTypes {
+  /** The agent's fast answer for the class file being transformed on this thread. */
+  public interface Resolver {
+    /**
+     * Whether the type of that name, being loaded, is a class (not an interface) with one of
+     * {@code names} among its super types; {@code null} when the resolver cannot tell.
+     */
+    Boolean isClassBelow(String typeName, Set<String> names);
+  }
+
+  private static volatile Resolver resolver;
+
+  private SuperTypes() {}
+
+  /** Called once by the agent, before any type is matched. */
+  public static void setResolver(Resolver agentResolver) {
+    resolver = agentResolver;
+  }
+
+  /** Classes (abstract ones included, interfaces not) that extend or implement one of {@code names}. */
+  public static ElementMatcher.Junction<TypeDescription> classBelow(String... names) {
+    return new ClassBelow(Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(names))));
+  }
+
+  private static final class ClassBelow extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+    private final Set<String> names;
+    private final ElementMatcher<TypeDescription> fallback;
+
+    ClassBelow(Set<String> names) {
+      this.names = names;
+      this.fallback = not(isInterface()).and(hasSuperType(namedOneOf(names.toArray(new String[0]))));
+    }
+
+    @Override
+    public boolean matches(TypeDescription type) {
+      Resolver current = resolver;
+      if (current != null) {
+        Boolean answer = current.isClassBelow(type.getName(), names);
+        if (answer != null) {
+          return answer;
+        }
+      }
+      return fallback.matches(type);
+    }
+
+    @Override
+    public String toString() {
+      return "classBelow(" + names + ")";
+    }
+  }
+}
