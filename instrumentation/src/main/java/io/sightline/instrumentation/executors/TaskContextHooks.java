@@ -40,8 +40,12 @@ final class TaskContextHooks {
 
     @Override
     public void exit(Object state, Object self, Object result, Throwable thrown) {
-      if (self != null && !COMPLETABLE_FUTURE_TASK.get(self.getClass())) {
-        TaskContexts.capture(self);
+      if (self == null) {
+        return;
+      }
+      Context context = TaskContexts.toPropagate();
+      if (context != null && !COMPLETABLE_FUTURE_TASK.get(self.getClass())) {
+        TaskContexts.capture(self, context);
       }
     }
   }

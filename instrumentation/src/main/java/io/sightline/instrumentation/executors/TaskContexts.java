@@ -26,11 +26,8 @@ final class TaskContexts {
     return null;
   }
 
-  static void capture(Object task) {
-    Context context = toPropagate();
-    if (context != null) {
-      CONTEXTS.put(task, context);
-    }
+  static void capture(Object task, Context context) {
+    CONTEXTS.put(task, context);
   }
 
   /** Forgets the task's captured context (it has run and will not run again). */
