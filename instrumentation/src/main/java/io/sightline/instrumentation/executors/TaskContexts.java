@@ -4,6 +4,7 @@ import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.sightline.instrumentation.api.PropagationBarrier;
 import io.sightline.instrumentation.api.Suppression;
 
 /**
@@ -20,6 +21,9 @@ final class TaskContexts {
   /** The current context if it is worth propagating, else null. */
   static Context toPropagate() {
     Context current = Context.current();
+    if (PropagationBarrier.isInside(current)) {
+      return null;
+    }
     if (Span.fromContext(current).getSpanContext().isValid() || Suppression.isSuppressed(current)) {
       return current;
     }

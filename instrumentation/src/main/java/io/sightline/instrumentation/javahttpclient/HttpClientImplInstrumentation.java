@@ -54,10 +54,13 @@ final class HttpClientImplInstrumentation implements TypeInstrumentation {
         @Advice.Return(readOnly = false) CompletableFuture<?> future,
         @Advice.Thrown Throwable thrown) {
       if (state != null) {
-        Object replaced = Hooks.enter(HookIds.JAVA_HTTP_CLIENT_RESULT, state[0], future, thrown);
-        if (replaced != null) {
-          future = (CompletableFuture<?>) replaced;
+        if (state[0] != null) {
+          Object replaced = Hooks.enter(HookIds.JAVA_HTTP_CLIENT_RESULT, state[0], future, thrown);
+          if (replaced != null) {
+            future = (CompletableFuture<?>) replaced;
+          }
         }
+        Hooks.exit(HookIds.JAVA_HTTP_CLIENT_SEND, state, null, null, null);
       }
     }
   }

@@ -1,8 +1,10 @@
 package io.sightline.instrumentation.javahttpclient;
 
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.sightline.bootstrap.Hook;
 import io.sightline.bootstrap.Hooks;
+import io.sightline.instrumentation.api.PropagationBarrier;
 import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.sightline.instrumentation.http.ClientCall;
 import io.sightline.instrumentation.http.HttpClientTelemetry;
@@ -23,28 +25,48 @@ final class SendHook extends Hook {
     this.telemetry = telemetry;
   }
 
+  /**
+   * Returns {call or null, request copy or null, barrier scope}: the client's internal stages and
+   * tasks run without the caller's context ({@link PropagationBarrier}); the span, the headers
+   * and the completion in the caller's context ({@link ResultHook}) are all handled here.
+   */
   @Override
   public Object enter(Object self, Object arg0, Object arg1) {
     if (!(arg0 instanceof HttpRequest)) {
       return null;
     }
     Context parent = Context.current();
-    if (!HttpClientTelemetry.shouldStart(parent) || isAgentClient(self)) {
-      return null;
-    }
-    HttpRequest request = (HttpRequest) arg0;
-    ClientCall call = telemetry.start(parent, request.method(), String.valueOf(request.uri()), 0);
-    if (call == null) {
-      return null;
-    }
-    HttpRequest copy = null;
+    Scope barrier = PropagationBarrier.enter();
+    Object[] state = {null, null, barrier};
     try {
-      copy = withHeaders(request, telemetry.headers(call));
-    } catch (RuntimeException e) {
-      // A request the builder refuses to copy: send it untouched, still traced.
-      copy = null;
+      if (!HttpClientTelemetry.shouldStart(parent) || isAgentClient(self)) {
+        return state;
+      }
+      HttpRequest request = (HttpRequest) arg0;
+      ClientCall call = telemetry.start(parent, request.method(), String.valueOf(request.uri()), 0);
+      if (call == null) {
+        return state;
+      }
+      state[0] = call;
+      try {
+        state[1] = withHeaders(request, telemetry.headers(call));
+      } catch (RuntimeException e) {
+        // A request the builder refuses to copy: send it untouched, still traced.
+        state[1] = null;
+      }
+      return state;
+    } catch (RuntimeException | Error e) {
+      barrier.close();
+      throw e;
     }
-    return new Object[] {call, copy};
+  }
+
+  /** The call has returned (or thrown): the barrier ends. */
+  @Override
+  public void exit(Object state, Object self, Object result, Throwable thrown) {
+    if (state instanceof Object[] && ((Object[]) state).length > 2 && ((Object[]) state)[2] instanceof Scope) {
+      ((Scope) ((Object[]) state)[2]).close();
+    }
   }
 
   /** Whether the client belongs to the agent; the stack is walked once per client instance, not per call. */

@@ -10,6 +10,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.PropagationBarrier;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,21 @@ class WrapCallbackTest {
     String seen = CompletableFuture.supplyAsync(() -> function.apply("x")).get(5, TimeUnit.SECONDS);
     assertThat(seen).isEqualTo("b7ad6b7169203331");
     assertThat(Span.current().getSpanContext().isValid()).as("restored after the callback").isFalse();
+  }
+
+  @Test
+  void nothingIsWrappedInsideAPropagationBarrier() {
+    TaskContextHooks.WrapCallback hook = new TaskContextHooks.WrapCallback();
+    String descriptor = "(Ljava/util/concurrent/Executor;Ljava/lang/Runnable;)Ljava/util/concurrent/CompletableFuture;";
+    Runnable task = () -> { };
+    try (Scope span = Context.root().with(Span.wrap(PARENT)).makeCurrent()) {
+      assertThat(hook.enter(descriptor, task, null)).isNotNull();
+      try (Scope barrier = PropagationBarrier.enter()) {
+        assertThat(hook.enter(descriptor, task, null)).isNull();
+        assertThat(TaskContexts.toPropagate()).isNull();
+      }
+      assertThat(TaskContexts.toPropagate()).as("the barrier ends with its scope").isNotNull();
+    }
   }
 
   private static String descriptor(Method m) {
