@@ -64,7 +64,7 @@ final class SendHook extends Hook {
   /** The call has returned (or thrown): the barrier ends. */
   @Override
   public void exit(Object state, Object self, Object result, Throwable thrown) {
-    if (state instanceof Object[] && ((Object[]) state).length > 2 && ((Object[]) state)[2] instanceof Scope) {
+    if (state != null) {
       ((Scope) ((Object[]) state)[2]).close();
     }
   }
