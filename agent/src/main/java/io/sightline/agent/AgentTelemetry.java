@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -21,6 +22,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.sightline.agent.config.ConfigValidator;
 import io.sightline.agent.config.ExporterNames;
+import io.sightline.agent.exporter.LazyOtlp;
 import io.sightline.agent.metrics.CardinalityLimit;
 import io.sightline.agent.metrics.DroppedTelemetryMonitor;
 import io.sightline.agent.metrics.MetricViews;
@@ -54,7 +56,9 @@ final class AgentTelemetry {
     int[] cardinalityLimit = {CardinalityLimit.DEFAULT};
     try {
       OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-          .setServiceClassLoader(agentLoader)
+          // The agent's bundled components, with the OTLP exporters created on their first export
+          // rather than here (see LazyOtlp: most of this thread's cost was creating them).
+          .setComponentLoader(LazyOtlp.componentLoader(ComponentLoader.forClassLoader(agentLoader)))
           // The configuration file is the lowest-precedence source; system properties and
           // environment variables override it inside autoconfigure.
           .addPropertiesSupplier(AgentTelemetry::defaults)
@@ -143,7 +147,11 @@ final class AgentTelemetry {
     return value != null ? value : config.getString(key, def);
   }
 
-  /** Exports run with instrumentation suppressed, so the exporter's own HTTP calls are not traced. */
+  /**
+   * Exports run with instrumentation suppressed, so the exporter's own HTTP calls are not traced.
+   * The lazy OTLP exporters sit inside these wrappers: their real exporter (and its HttpClient) is
+   * created within the first export, so inside the suppressed scope too.
+   */
   private static final class UntracedSpanExporter implements SpanExporter {
     private final SpanExporter delegate;
 
