@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.exporter.otlp.internal.OtlpMetricExporterProvider;
 import io.opentelemetry.exporter.otlp.internal.OtlpSpanExporterProvider;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.AutoConfigureListener;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.logs.ConfigurableLogRecordExporterProvider;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 class LazyOtlpTest {
   /** The real OTLP span provider, counting how often it is asked to create an exporter. */
-  private static final class CountingSpanProvider implements ConfigurableSpanExporterProvider {
+  private static class CountingSpanProvider implements ConfigurableSpanExporterProvider {
     final AtomicInteger created = new AtomicInteger();
     private final ConfigurableSpanExporterProvider real;
 
@@ -273,6 +275,30 @@ class LazyOtlpTest {
     assertThat(buffer.toString(StandardCharsets.UTF_8).lines()).containsExactly(
         "[sightline] WARN the OTLP exporter for traces could not be created"
             + " (java.lang.IllegalStateException: no sender); traces are not exported");
+  }
+
+  /** The OTLP providers learn the SDK's meter provider (for the exporters' own metrics) this way. */
+  @Test
+  void theOriginalProvidersListenerCallIsForwarded() {
+    List<OpenTelemetrySdk> seen = new ArrayList<>();
+    class ListeningProvider extends CountingSpanProvider implements AutoConfigureListener {
+      ListeningProvider() {
+        super(new OtlpSpanExporterProvider());
+      }
+
+      @Override
+      public void afterAutoConfigure(OpenTelemetrySdk sdk) {
+        seen.add(sdk);
+      }
+    }
+    try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().build()) {
+      Object wrapper = new LazyOtlp.SpanProvider(new ListeningProvider());
+      assertThat(wrapper).isInstanceOf(AutoConfigureListener.class);
+      ((AutoConfigureListener) wrapper).afterAutoConfigure(sdk);
+      assertThat(seen).containsExactly(sdk);
+      // A provider that does not listen: nothing to forward, nothing thrown.
+      new LazyOtlp.SpanProvider(new CountingSpanProvider(new OtlpSpanExporterProvider())).afterAutoConfigure(sdk);
+    }
   }
 
   @Test
