@@ -2,6 +2,7 @@ package io.sightline.agent.exporter;
 
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.exporter.internal.ExporterBuilderUtil;
+import io.opentelemetry.exporter.internal.TlsConfigHelper;
 import io.opentelemetry.exporter.otlp.internal.OtlpConfigUtil;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -93,13 +94,17 @@ public final class LazyOtlp {
 
   /**
    * Runs OpenTelemetry's own parsing of the OTLP settings of {@code signal} (endpoint, headers,
-   * compression, timeout, certificate files, retry, memory mode) without building anything, so that
-   * a setting the SDK would reject still fails the SDK's start with the SDK's own message.
+   * compression, timeout, certificate files and their PEM content, retry, memory mode) without
+   * building a sender, so that a setting the SDK would reject still fails the SDK's start with the
+   * SDK's own message. Certificates, when configured, go through the SDK's own {@link TlsConfigHelper}
+   * as the exporter builder would (parsing the PEM into trust and key managers; no SSLContext, no
+   * default trust store).
    */
   static void checkConfiguration(String signal, ConfigProperties config) {
+    TlsConfigHelper tls = new TlsConfigHelper();
     OtlpConfigUtil.configureOtlpExporterBuilder(signal, config,
         loader -> { }, endpoint -> { }, (key, value) -> { }, compression -> { }, timeout -> { },
-        certificate -> { }, (key, certificate) -> { }, retry -> { }, memoryMode -> { }, version -> { });
+        tls::setTrustManagerFromCerts, tls::setKeyManagerFromCerts, retry -> { }, memoryMode -> { }, version -> { });
   }
 
   /**

@@ -24,6 +24,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -302,7 +304,7 @@ class LazyOtlpTest {
   }
 
   @Test
-  void settingsTheSdkRejectsStillFailWhenTheSdkIsBuilt() {
+  void settingsTheSdkRejectsStillFailWhenTheSdkIsBuilt() throws Exception {
     CountingSpanProvider provider = new CountingSpanProvider(new OtlpSpanExporterProvider());
     assertThatThrownBy(() -> new LazyOtlp.SpanProvider(provider)
         .createExporter(config("otel.exporter.otlp.headers", "no-equals-sign")))
@@ -310,6 +312,21 @@ class LazyOtlpTest {
     assertThatThrownBy(() -> new LazyOtlp.SpanProvider(provider)
         .createExporter(config("otel.exporter.otlp.traces.certificate", "/nonexistent/ca.pem")))
         .isInstanceOf(ConfigurationException.class);
+    Path garbage = Files.createTempFile("not-a-certificate", ".pem");
+    try {
+      Files.writeString(garbage, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+      assertThatThrownBy(() -> new LazyOtlp.SpanProvider(provider)
+          .createExporter(config("otel.exporter.otlp.traces.certificate", garbage.toString())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("Error creating X509TrustManager with provided certs. Are they valid X.509 in PEM format?");
+      // The real provider fails the same way: the same message reaches AgentTelemetry's warning.
+      assertThatThrownBy(() -> new OtlpSpanExporterProvider()
+          .createExporter(config("otel.exporter.otlp.traces.certificate", garbage.toString())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("Error creating X509TrustManager with provided certs. Are they valid X.509 in PEM format?");
+    } finally {
+      Files.delete(garbage);
+    }
     assertThatThrownBy(() -> new LazyOtlp.MetricProvider(new OtlpMetricExporterProvider())
         .createExporter(config("otel.exporter.otlp.metrics.temporality.preference", "sometimes")))
         .isInstanceOf(ConfigurationException.class)
