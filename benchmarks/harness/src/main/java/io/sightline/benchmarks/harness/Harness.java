@@ -133,6 +133,11 @@ public final class Harness {
           steady.throughput(), steady.p50() / 1000, steady.p99() / 1000, m.get(Metric.CPU_PER_REQUEST.key)));
 
       logThreadCpu(threadsBefore, threadsAfter, served);
+      // The JIT is the noisiest part of the figure (still compiling after minutes on 2 cores, with or
+      // without an agent): reported apart, so that a change can be judged with and without it.
+      double jit = compilerMicros(threadsAfter) - compilerMicros(threadsBefore);
+      m.put(Metric.JIT_PER_REQUEST.key, jit / Math.max(1, served));
+      m.put(Metric.CPU_WITHOUT_JIT.key, m.get(Metric.CPU_PER_REQUEST.key) - jit / Math.max(1, served));
 
       m.put(Metric.RSS.key, app.rssBytes() / 1048576.0);
       Map<String, Long> afterGc = app.stats(true);
@@ -187,6 +192,16 @@ public final class Harness {
 
   static void log(String message) {
     System.out.println("[bench " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
+  }
+
+  private static double compilerMicros(Map<String, Long> byGroup) {
+    long sum = 0;
+    for (Map.Entry<String, Long> e : byGroup.entrySet()) {
+      if (e.getKey().contains("CompilerThre")) { // "C1 CompilerThre", "C2 CompilerThre" (digits folded)
+        sum += e.getValue();
+      }
+    }
+    return sum;
   }
 
   /** The measured window's CPU per request by thread group, largest first (see docs/benchmarks.md). */

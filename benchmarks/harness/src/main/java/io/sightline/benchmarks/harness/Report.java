@@ -94,10 +94,34 @@ final class Report {
       md.append('\n');
     }
     md.append('\n');
+    md.append(spread());
     if (hasNone && results.containsKey("sightline")) {
       md.append(targets());
     }
     return md.toString();
+  }
+
+  /** Every sample behind the noisiest medians, so that a difference can be told from noise. */
+  private String spread() {
+    StringBuilder md = new StringBuilder("Every sample (startup: every start; the others: every round):\n\n");
+    boolean any = false;
+    for (Metric metric : List.of(Metric.STARTUP, Metric.CPU_PER_REQUEST, Metric.JIT_PER_REQUEST, Metric.CPU_WITHOUT_JIT)) {
+      for (AgentConfig c : configs) {
+        List<String> values = new ArrayList<>();
+        for (Map<String, Double> sample : results.get(c.name())) {
+          Double v = sample.get(metric.key);
+          if (v != null && !v.isNaN()) {
+            values.add(format(metric, v));
+          }
+        }
+        if (values.size() > 1) {
+          any = true;
+          md.append("- ").append(metric.label.replace("– ", "")).append(", ").append(c.name()).append(": ")
+              .append(String.join(", ", values)).append('\n');
+        }
+      }
+    }
+    return any ? md.append('\n').toString() : "";
   }
 
   private String ratio(Metric metric, String config) {
