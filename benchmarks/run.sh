@@ -22,6 +22,8 @@ benchmarks/run.sh [options]
   --jvm-arg ARG        an extra JVM option for every app start ({config} = none/sightline/otel),
                        e.g. --jvm-arg -XX:StartFlightRecording=delay=100s,duration=30s,filename=/tmp/{config}.jfr
   --heap-histogram     log the top of a live-object class histogram after load (jcmd)
+  --nodelay            TCP_NODELAY on the app's and the stub's JDK HttpServer: CPU-bound instead of
+                       latency-bound by a ~40 ms delayed-ACK stall per request (see docs/benchmarks.md)
   --skip-build         reuse the jars already built
 Environment: OTEL_AGENT_VERSION (default: benchmarks/pom.xml otel.javaagent.version).
 USAGE

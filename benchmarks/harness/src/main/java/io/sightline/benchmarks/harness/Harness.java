@@ -35,6 +35,9 @@ public final class Harness {
     Options options = Options.parse(args);
     options.loadBefore = Report.loadAverage();
     Files.createDirectories(options.workDir);
+    if (options.nodelay) {
+      System.setProperty(Options.NODELAY, "true"); // before the stub's HttpServer is created
+    }
     try (SpanSink sink = new SpanSink(); StubServer stub = new StubServer()) {
       new Harness(options, sink, stub).run();
     }

@@ -28,6 +28,8 @@ final class Options {
   /** Extra JVM options for every app start; {@code {config}} is replaced by the configuration name. */
   final java.util.List<String> jvmArgs = new java.util.ArrayList<>();
   String loadBefore = "?";
+  static final String NODELAY = "sun.net.httpserver.nodelay";
+  boolean nodelay;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -35,6 +37,12 @@ final class Options {
       String arg = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (arg) {
+        case "--nodelay":
+          // TCP_NODELAY on the JDK HttpServer of the app and of the stub (docs/benchmarks.md: without
+          // it every request waits ~40 ms for a delayed ACK, and the run is latency-bound).
+          o.nodelay = true;
+          o.jvmArgs.add("-D" + NODELAY + "=true");
+          continue;
         case "--quick":
           o.quick = true;
           o.warmupSeconds = 10;
@@ -104,7 +112,7 @@ final class Options {
 
   String describe() {
     return String.format("warm-up %d s (early-life window: its first %d s), measured %d s, %d round(s), "
-        + "%d extra startup run(s), wrk -t%d -c%d", warmupSeconds, earlySeconds, measureSeconds, rounds,
-        startupRuns, wrkThreads, connections);
+        + "%d extra startup run(s), wrk -t%d -c%d%s", warmupSeconds, earlySeconds, measureSeconds, rounds,
+        startupRuns, wrkThreads, connections, nodelay ? ", TCP_NODELAY on the app's and the stub's HttpServer" : "");
   }
 }
