@@ -12,6 +12,8 @@ enum Metric {
   CPU_PER_REQUEST("cpu_us", "CPU time per request (µs)", "%.0f", true),
   JIT_PER_REQUEST("jit_us", "– of which JIT compiler threads (µs)", "%.0f", true),
   CPU_WITHOUT_JIT("cpu_nojit_us", "– CPU per request without the JIT (µs)", "%.0f", true),
+  LOADGEN_CPU_PER_REQUEST("wrk_us", "Load generator (wrk) CPU per request (µs)", "%.0f", true),
+  HARNESS_CPU_PER_REQUEST("sink_us", "Stub and OTLP sink CPU per request (µs)", "%.0f", true),
   ALLOCATION_PER_REQUEST("alloc_kb", "Allocation per request (KB)", "%.1f", true),
   SPANS_PER_REQUEST("spans_per_req", "Spans per request", "%.1f", false),
   SPANS_RECEIVED("spans_pct", "Spans received / expected (%)", "%.1f", false),

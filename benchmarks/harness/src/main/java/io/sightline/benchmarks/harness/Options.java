@@ -29,7 +29,11 @@ final class Options {
   final java.util.List<String> jvmArgs = new java.util.ArrayList<>();
   String loadBefore = "?";
   static final String NODELAY = "sun.net.httpserver.nodelay";
-  boolean nodelay;
+  /**
+   * TCP_NODELAY on the JDK HttpServer of the app and of the stub, as Jetty, Tomcat and Netty set it
+   * by default. Without it the run is latency-bound by delayed ACKs, not CPU-bound.
+   */
+  boolean nodelay = true;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -37,11 +41,13 @@ final class Options {
       String arg = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (arg) {
-        case "--nodelay":
-          // TCP_NODELAY on the JDK HttpServer of the app and of the stub (docs/benchmarks.md: without
-          // it every request waits ~40 ms for a delayed ACK, and the run is latency-bound).
+        case "--nodelay": // the default since 2026-11-26; kept so that older command lines still run
           o.nodelay = true;
-          o.jvmArgs.add("-D" + NODELAY + "=true");
+          continue;
+        case "--no-nodelay":
+          // The JDK HttpServer's own default, as in every run before 2026-11-26: each request then
+          // waits ~40 ms for a delayed ACK, and the run is latency-bound (docs/benchmarks.md).
+          o.nodelay = false;
           continue;
         case "--quick":
           o.quick = true;
@@ -79,6 +85,9 @@ final class Options {
       throw new IllegalArgumentException("--app must name the benchmark app jar");
     }
     o.earlySeconds = Math.min(o.earlySeconds, o.warmupSeconds);
+    if (o.nodelay) {
+      o.jvmArgs.add(0, "-D" + NODELAY + "=true");
+    }
     return o;
   }
 
@@ -113,6 +122,7 @@ final class Options {
   String describe() {
     return String.format("warm-up %d s (early-life window: its first %d s), measured %d s, %d round(s), "
         + "%d extra startup run(s), wrk -t%d -c%d%s", warmupSeconds, earlySeconds, measureSeconds, rounds,
-        startupRuns, wrkThreads, connections, nodelay ? ", TCP_NODELAY on the app's and the stub's HttpServer" : "");
+        startupRuns, wrkThreads, connections, nodelay ? ", TCP_NODELAY on the app's and the stub's HttpServer"
+        : ", **without** TCP_NODELAY (latency-bound by delayed ACKs)");
   }
 }

@@ -105,7 +105,8 @@ final class Report {
   private String spread() {
     StringBuilder md = new StringBuilder("Every sample (startup: every start; the others: every round):\n\n");
     boolean any = false;
-    for (Metric metric : List.of(Metric.STARTUP, Metric.CPU_PER_REQUEST, Metric.JIT_PER_REQUEST, Metric.CPU_WITHOUT_JIT)) {
+    for (Metric metric : List.of(Metric.STARTUP, Metric.THROUGHPUT, Metric.P99, Metric.CPU_PER_REQUEST,
+        Metric.JIT_PER_REQUEST, Metric.CPU_WITHOUT_JIT)) {
       for (AgentConfig c : configs) {
         List<String> values = new ArrayList<>();
         for (Map<String, Double> sample : results.get(c.name())) {
