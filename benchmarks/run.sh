@@ -9,21 +9,27 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--help" ]; then
   cat <<'USAGE'
 benchmarks/run.sh [options]
-  --quick              smoke test: 10 s warm-up, 10 s measured, 1 round, 1 extra startup run
+  --quick              smoke test: 10 s warm-up, 10 s windows (2000 req/s), 1 round, 1 extra startup run
   --warmup SECONDS     load before measuring, per start (default 90; the JIT needs 60-100 s on 2 cores)
   --early SECONDS      the first part of the warm-up reported separately as early life (default 15)
-  --duration SECONDS   measured window (default 60)
+  --duration SECONDS   the fixed-rate window (default 60): CPU per request, latency and allocation
+  --rate N             requests per second in it (default 5000, below every configuration's
+                       saturation on 2 cores; a warning says when a configuration did not reach it);
+                       0 leaves the window out; --rate-connections N (default 64)
+  --saturation SECONDS the closed-loop window after it, for throughput at saturation (default: as
+                       --duration; 0 leaves it out)
   --rounds N           measured starts per configuration, interleaved (default 3; 0 = startup only)
   --startup-runs N     extra starts per configuration that only time the first 200 (default 5)
-  --connections N      wrk connections (default 16); --wrk-threads N (default 2)
+  --connections N      wrk connections at saturation and in the warm-up (default 16); --wrk-threads N (default 2)
   --configs LIST       default none,sightline,otel
   --java PATH          JVM for the app (default: the one running the harness)
   --note TEXT          a line written at the top of the results file
   --jvm-arg ARG        an extra JVM option for every app start ({config} = none/sightline/otel),
                        e.g. --jvm-arg -XX:StartFlightRecording=delay=100s,duration=30s,filename=/tmp/{config}.jfr
   --heap-histogram     log the top of a live-object class histogram after load (jcmd)
-  --nodelay            TCP_NODELAY on the app's and the stub's JDK HttpServer: CPU-bound instead of
-                       latency-bound by a ~40 ms delayed-ACK stall per request (see docs/benchmarks.md)
+  --no-nodelay         no TCP_NODELAY on the app's and the stub's JDK HttpServer (its own default, and
+                       every run before 2026-11-26): each request then waits ~40 ms for a delayed ACK
+                       and the run is latency-bound (see docs/benchmarks.md)
   --skip-build         reuse the jars already built
 Environment: OTEL_AGENT_VERSION (default: benchmarks/pom.xml otel.javaagent.version).
 USAGE

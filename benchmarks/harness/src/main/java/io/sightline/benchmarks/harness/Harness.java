@@ -1,7 +1,6 @@
 package io.sightline.benchmarks.harness;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -24,9 +23,11 @@ public final class Harness {
   private final SpanSink sink;
   private final StubServer stub;
   private final Wrk wrk;
+  private final Path rateScript;
 
-  private Harness(Options options, SpanSink sink, StubServer stub) {
+  private Harness(Options options, SpanSink sink, StubServer stub) throws IOException {
     this.options = options;
+    this.rateScript = Wrk.extractRateScript(options.workDir);
     this.sink = sink;
     this.stub = stub;
     this.wrk = new Wrk(options.wrkThreads, options.connections);
@@ -118,38 +119,49 @@ public final class Harness {
         wrk.run(url, rest);
       }
 
-      Map<String, Long> statsBefore = app.stats(false);
-      long cpuBefore = app.cpuMicros();
-      Map<String, Long> threadsBefore = app.cpuMicrosByThreadGroup();
-      long harnessCpuBefore = harnessCpuMicros();
-      Wrk.Result steady = wrk.run(url, options.measureSeconds);
-      long harnessCpuAfter = harnessCpuMicros();
-      long cpuAfter = app.cpuMicros();
-      Map<String, Long> threadsAfter = app.cpuMicrosByThreadGroup();
-      Map<String, Long> statsAfter = app.stats(false);
-      long served = statsAfter.get("served") - statsBefore.get("served");
-      m.put(Metric.THROUGHPUT.key, steady.throughput());
-      m.put(Metric.P50.key, steady.p50() / 1000);
-      m.put(Metric.P99.key, steady.p99() / 1000);
-      m.put(Metric.CPU_PER_REQUEST.key, (cpuAfter - cpuBefore) / (double) Math.max(1, served));
-      // The rest of the machine's work per request, on the same 2 cores: what a CPU-bound throughput
-      // figure is shared with. The sink's part grows with the spans an agent delivers.
-      m.put(Metric.LOADGEN_CPU_PER_REQUEST.key, steady.cpuMicros() / Math.max(1, served));
-      m.put(Metric.HARNESS_CPU_PER_REQUEST.key, (harnessCpuAfter - harnessCpuBefore) / (double) Math.max(1, served));
-      m.put(Metric.ALLOCATION_PER_REQUEST.key,
-          (statsAfter.get("allocatedBytes") - statsBefore.get("allocatedBytes")) / 1024.0 / Math.max(1, served));
-      m.put(Metric.FAILED.key, (double) (steady.failures() + early.failures()));
-      log(String.format("  steady %ds: %.0f req/s, p50 %.2f ms, p99 %.2f ms, CPU %.0f us/req (wrk %.0f, stub and sink %.0f)",
-          options.measureSeconds, steady.throughput(), steady.p50() / 1000, steady.p99() / 1000,
-          m.get(Metric.CPU_PER_REQUEST.key), m.get(Metric.LOADGEN_CPU_PER_REQUEST.key),
-          m.get(Metric.HARNESS_CPU_PER_REQUEST.key)));
-
-      logThreadCpu(threadsBefore, threadsAfter, served);
-      // The JIT is the noisiest part of the figure (still compiling after minutes on 2 cores, with or
-      // without an agent): reported apart, so that a change can be judged with and without it.
-      double jit = compilerMicros(threadsAfter) - compilerMicros(threadsBefore);
-      m.put(Metric.JIT_PER_REQUEST.key, jit / Math.max(1, served));
-      m.put(Metric.CPU_WITHOUT_JIT.key, m.get(Metric.CPU_PER_REQUEST.key) - jit / Math.max(1, served));
+      long failures = early.failures();
+      if (options.rate > 0) {
+        // At a fixed rate below saturation: CPU per request is then the work a request costs, not
+        // the 2 cores divided by however many requests got through (see docs/benchmarks.md).
+        Window fixed = Window.open(app);
+        Wrk.Result result = wrk.runAtRate(url, options.measureSeconds, options.rate, options.rateConnections, rateScript);
+        fixed.close(result);
+        m.put(Metric.RATE_ACHIEVED.key, result.throughput());
+        m.put(Metric.RATE_P50.key, result.p50() / 1000);
+        m.put(Metric.RATE_P99.key, result.p99() / 1000);
+        fixed.putCpu(m, Metric.CPU_PER_REQUEST, Metric.JIT_PER_REQUEST, Metric.CPU_WITHOUT_JIT);
+        m.put(Metric.LOADGEN_CPU_PER_REQUEST.key, fixed.wrkPerRequest());
+        m.put(Metric.HARNESS_CPU_PER_REQUEST.key, fixed.harnessPerRequest());
+        m.put(Metric.ALLOCATION_PER_REQUEST.key, fixed.allocatedKbPerRequest());
+        failures += result.failures();
+        log(String.format("  fixed rate %d/s for %ds: %.0f req/s, p50 %.2f ms, p99 %.2f ms, CPU %.0f us/req "
+                + "(JIT %.0f; wrk %.0f, stub and sink %.0f)", options.rate, options.measureSeconds, result.throughput(),
+            result.p50() / 1000, result.p99() / 1000, m.get(Metric.CPU_PER_REQUEST.key),
+            m.get(Metric.JIT_PER_REQUEST.key), fixed.wrkPerRequest(), fixed.harnessPerRequest()));
+        fixed.logThreadCpu();
+        if (result.throughput() < 0.97 * options.rate) {
+          log("  WARNING: the fixed rate was not reached; this configuration is saturated at it, lower --rate");
+        }
+      }
+      if (options.saturationSeconds > 0) {
+        Window saturated = Window.open(app);
+        Wrk.Result result = wrk.run(url, options.saturationSeconds);
+        saturated.close(result);
+        m.put(Metric.THROUGHPUT.key, result.throughput());
+        m.put(Metric.P50.key, result.p50() / 1000);
+        m.put(Metric.P99.key, result.p99() / 1000);
+        saturated.putCpu(m, Metric.SATURATED_CPU_PER_REQUEST, null, null);
+        if (options.rate <= 0) {
+          m.put(Metric.ALLOCATION_PER_REQUEST.key, saturated.allocatedKbPerRequest());
+        }
+        failures += result.failures();
+        log(String.format("  saturation (%d connections) for %ds: %.0f req/s, p50 %.2f ms, p99 %.2f ms, CPU %.0f us/req "
+                + "(wrk %.0f, stub and sink %.0f)", options.connections, options.saturationSeconds, result.throughput(),
+            result.p50() / 1000, result.p99() / 1000, m.get(Metric.SATURATED_CPU_PER_REQUEST.key),
+            saturated.wrkPerRequest(), saturated.harnessPerRequest()));
+        saturated.logThreadCpu();
+      }
+      m.put(Metric.FAILED.key, (double) failures);
 
       m.put(Metric.RSS.key, app.rssBytes() / 1048576.0);
       Map<String, Long> afterGc = app.stats(true);
@@ -194,12 +206,6 @@ public final class Harness {
     return last;
   }
 
-  /** This JVM's CPU time: the stub and the OTLP sink (the main thread only waits). */
-  private static long harnessCpuMicros() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime()
-        / 1000;
-  }
-
   private static <T> List<T> rotate(List<T> list, int by) {
     List<T> rotated = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
@@ -210,27 +216,5 @@ public final class Harness {
 
   static void log(String message) {
     System.out.println("[bench " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
-  }
-
-  private static double compilerMicros(Map<String, Long> byGroup) {
-    long sum = 0;
-    for (Map.Entry<String, Long> e : byGroup.entrySet()) {
-      if (e.getKey().contains("CompilerThre")) { // "C1 CompilerThre", "C2 CompilerThre" (digits folded)
-        sum += e.getValue();
-      }
-    }
-    return sum;
-  }
-
-  /** The measured window's CPU per request by thread group, largest first (see docs/benchmarks.md). */
-  private static void logThreadCpu(Map<String, Long> before, Map<String, Long> after, long served) {
-    StringBuilder line = new StringBuilder("  CPU us/req by thread:");
-    after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-        .filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(12)
-        .forEach(e -> line.append(String.format(" %s=%.1f", e.getKey(), e.getValue() / (double) Math.max(1, served))));
-    log(line.toString());
   }
 }

@@ -20,6 +20,11 @@ final class Options {
   int rounds = 3;
   int startupRuns = 5;
   int connections = 16;
+  /** Requests per second in the fixed-rate window; 0 leaves the window out. */
+  int rate = 5000;
+  int rateConnections = 64;
+  /** The closed-loop window at {@link #connections}; -1: as long as the fixed-rate window. 0 leaves it out. */
+  int saturationSeconds = -1;
   int wrkThreads = 2;
   boolean quick;
   /** Log the top of a live-object class histogram after load and GC (jcmd GC.class_histogram). */
@@ -56,6 +61,7 @@ final class Options {
           o.measureSeconds = 10;
           o.rounds = 1;
           o.startupRuns = 1;
+          o.rate = 2000;
           continue;
         case "--app": o.appJar = Path.of(value); break;
         case "--sightline": o.sightlineJar = Path.of(value); break;
@@ -70,6 +76,9 @@ final class Options {
         case "--rounds": o.rounds = Integer.parseInt(value); break; // 0: startup only
         case "--startup-runs": o.startupRuns = Integer.parseInt(value); break;
         case "--connections": o.connections = Integer.parseInt(value); break;
+        case "--rate": o.rate = Integer.parseInt(value); break;
+        case "--rate-connections": o.rateConnections = Integer.parseInt(value); break;
+        case "--saturation": o.saturationSeconds = seconds(value); break;
         case "--wrk-threads": o.wrkThreads = Integer.parseInt(value); break;
         case "--note": o.note = value; break;
         case "--jvm-arg": o.jvmArgs.add(value); break;
@@ -85,6 +94,9 @@ final class Options {
       throw new IllegalArgumentException("--app must name the benchmark app jar");
     }
     o.earlySeconds = Math.min(o.earlySeconds, o.warmupSeconds);
+    if (o.saturationSeconds < 0) {
+      o.saturationSeconds = o.measureSeconds;
+    }
     if (o.nodelay) {
       o.jvmArgs.add(0, "-D" + NODELAY + "=true");
     }
@@ -120,9 +132,13 @@ final class Options {
   }
 
   String describe() {
-    return String.format("warm-up %d s (early-life window: its first %d s), measured %d s, %d round(s), "
-        + "%d extra startup run(s), wrk -t%d -c%d%s", warmupSeconds, earlySeconds, measureSeconds, rounds,
-        startupRuns, wrkThreads, connections, nodelay ? ", TCP_NODELAY on the app's and the stub's HttpServer"
+    return String.format("warm-up %d s at saturation (early-life window: its first %d s); then %s; then %s; "
+        + "%d round(s), %d extra startup run(s); wrk -t%d%s", warmupSeconds, earlySeconds,
+        rate > 0 ? String.format("%d s at a fixed %d req/s over %d connections", measureSeconds, rate, rateConnections)
+            : "no fixed-rate window",
+        saturationSeconds > 0 ? String.format("%d s at saturation (closed loop, %d connections)", saturationSeconds,
+            connections) : "no saturation window",
+        rounds, startupRuns, wrkThreads, nodelay ? ", TCP_NODELAY on the app's and the stub's HttpServer"
         : ", **without** TCP_NODELAY (latency-bound by delayed ACKs)");
   }
 }

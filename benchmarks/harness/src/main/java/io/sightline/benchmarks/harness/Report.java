@@ -61,7 +61,9 @@ final class Report {
     }
     md.append("- Every JVM: `").append(String.join(" ", AppProcess.HEAP_OPTIONS)).append("` (a fixed, pre-touched heap, so "
         + "that RSS differences are the agents' native memory, not how far each run happened to grow the heap).\n");
-    md.append("- Figures are medians over rounds (startup: over all starts). Ratios are to `none`.\n\n");
+    md.append("- Figures are medians over rounds (startup: over all starts). Ratios are to `none`. At saturation the "
+        + "app, wrk, the stub and the sink share the 2 cores, so CPU per request there is the cores divided by the "
+        + "throughput; the fixed-rate window is where CPU per request measures the work a request costs.\n\n");
 
     md.append("| Metric |");
     for (AgentConfig c : configs) {
@@ -105,8 +107,8 @@ final class Report {
   private String spread() {
     StringBuilder md = new StringBuilder("Every sample (startup: every start; the others: every round):\n\n");
     boolean any = false;
-    for (Metric metric : List.of(Metric.STARTUP, Metric.THROUGHPUT, Metric.P99, Metric.CPU_PER_REQUEST,
-        Metric.JIT_PER_REQUEST, Metric.CPU_WITHOUT_JIT)) {
+    for (Metric metric : List.of(Metric.STARTUP, Metric.RATE_P99, Metric.CPU_PER_REQUEST, Metric.JIT_PER_REQUEST,
+        Metric.CPU_WITHOUT_JIT, Metric.THROUGHPUT, Metric.P99)) {
       for (AgentConfig c : configs) {
         List<String> values = new ArrayList<>();
         for (Map<String, Double> sample : results.get(c.name())) {
@@ -136,6 +138,7 @@ final class Report {
         return String.format(Locale.ROOT, "%+.0f MB", value - base);
       case CLASSES:
         return String.format(Locale.ROOT, "%+.0f", value - base);
+      case RATE_ACHIEVED:
       case SPANS_PER_REQUEST:
       case SPANS_RECEIVED:
       case LOGS_PER_REQUEST:
@@ -152,11 +155,13 @@ final class Report {
     double startupAdded = median("sightline", Metric.STARTUP) - median("none", Metric.STARTUP);
     row(md, "startup added ≤ 0.5 s", String.format(Locale.ROOT, "%+.0f ms", startupAdded), startupAdded <= 500);
     double rps = median("sightline", Metric.THROUGHPUT) / median("none", Metric.THROUGHPUT);
-    row(md, "throughput ≥ 0.90 of no agent", String.format(Locale.ROOT, "%.2f", rps), rps >= 0.90);
+    row(md, "throughput ≥ 0.90 of no agent (at saturation)", String.format(Locale.ROOT, "%.2f", rps), rps >= 0.90);
+    double rateP99 = median("sightline", Metric.RATE_P99) / median("none", Metric.RATE_P99);
+    row(md, "p99 ≤ 1.3x no agent, at the fixed rate", String.format(Locale.ROOT, "%.2fx", rateP99), rateP99 <= 1.3);
     double p99 = median("sightline", Metric.P99) / median("none", Metric.P99);
-    row(md, "p99 ≤ 1.3x no agent", String.format(Locale.ROOT, "%.2fx", p99), p99 <= 1.3);
+    row(md, "p99 ≤ 1.3x no agent, at saturation", String.format(Locale.ROOT, "%.2fx", p99), p99 <= 1.3);
     double cpu = median("sightline", Metric.CPU_PER_REQUEST) / median("none", Metric.CPU_PER_REQUEST);
-    row(md, "CPU per request ≤ 1.15x no agent", String.format(Locale.ROOT, "%.2fx", cpu), cpu <= 1.15);
+    row(md, "CPU per request ≤ 1.15x no agent (at the fixed rate)", String.format(Locale.ROOT, "%.2fx", cpu), cpu <= 1.15);
     double rss = median("sightline", Metric.RSS) - median("none", Metric.RSS);
     row(md, "RSS added ≤ 40 MB", String.format(Locale.ROOT, "%+.0f MB", rss), rss <= 40);
     double jar = median("sightline", Metric.JAR);
@@ -166,8 +171,9 @@ final class Report {
     if (results.containsKey("otel")) {
       List<String> worse = new ArrayList<>();
       List<String> compared = new ArrayList<>();
-      for (Metric metric : List.of(Metric.STARTUP, Metric.THROUGHPUT, Metric.P50, Metric.P99, Metric.CPU_PER_REQUEST,
-          Metric.ALLOCATION_PER_REQUEST, Metric.RSS, Metric.HEAP, Metric.CLASSES, Metric.JAR)) {
+      for (Metric metric : List.of(Metric.STARTUP, Metric.RATE_P50, Metric.RATE_P99, Metric.CPU_PER_REQUEST,
+          Metric.ALLOCATION_PER_REQUEST, Metric.THROUGHPUT, Metric.P50, Metric.P99, Metric.RSS, Metric.HEAP,
+          Metric.CLASSES, Metric.JAR)) {
         double s = median("sightline", metric);
         double o = median("otel", metric);
         if (Double.isNaN(s) || Double.isNaN(o)) {

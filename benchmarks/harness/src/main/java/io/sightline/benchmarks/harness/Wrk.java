@@ -1,6 +1,9 @@
 package io.sightline.benchmarks.harness;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs {@code wrk} at a fixed concurrency (closed loop) and parses what it prints. */
+/**
+ * Runs {@code wrk} and parses what it prints: as fast as a fixed number of connections allow
+ * (closed loop, {@link #run}), or at a fixed request rate ({@link #runAtRate}).
+ */
 final class Wrk {
   private static final Pattern PERCENTILE = Pattern.compile("^\\s*(50|75|90|99)(?:\\.0+)?%\\s+([\\d.]+)(us|ms|s)\\s*$");
   private static final Pattern TOTAL = Pattern.compile("^\\s*(\\d+) requests in ([\\d.]+)(us|ms|s|m)");
@@ -32,11 +38,36 @@ final class Wrk {
     this.connections = connections;
   }
 
+  /** Closed loop: each connection sends its next request as soon as the last response arrives. */
   Result run(String url, int seconds) throws IOException, InterruptedException {
+    return wrk(seconds, List.of("-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "10s", "--latency", url));
+  }
+
+  /**
+   * A fixed rate (the {@code fixed-rate.lua} script), over enough connections that a request
+   * rarely waits for a free one: CPU per request and latency at a load the app can carry, not at
+   * whatever load saturates it.
+   */
+  Result runAtRate(String url, int seconds, int rate, int rateConnections, Path script)
+      throws IOException, InterruptedException {
+    return wrk(seconds, List.of("-t" + threads, "-c" + rateConnections, "-d" + seconds + "s", "--timeout", "10s", "--latency",
+        "-s", script.toString(), url, "--", Integer.toString(rate), Integer.toString(threads)));
+  }
+
+  /** Writes the fixed-rate script where wrk can read it. */
+  static Path extractRateScript(Path dir) throws IOException {
+    Path script = dir.resolve("fixed-rate.lua");
+    try (InputStream in = Wrk.class.getResourceAsStream("/fixed-rate.lua")) {
+      Files.write(script, in.readAllBytes());
+    }
+    return script;
+  }
+
+  private static Result wrk(int seconds, List<String> arguments) throws IOException, InterruptedException {
     // Through a shell whose `times` prints the CPU wrk used: the load generator shares the 2 cores
     // with the app, and how much it takes is part of reading a CPU-bound figure.
-    List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\"; s=$?; times; exit $s", "wrk",
-        "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "10s", "--latency", url));
+    List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\"; s=$?; times; exit $s", "wrk"));
+    command.addAll(arguments);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS) || process.exitValue() != 0) {
