@@ -49,7 +49,7 @@ public final class JdbcTelemetry {
   private final SqlSanitizer mysqlSanitizer;
 
   private final WeakIdentityMap<Connection, DbInfo> connections = new WeakIdentityMap<>();
-  private final WeakIdentityMap<Statement, PreparedSql> preparedStatements = new WeakIdentityMap<>();
+  private final PreparedStatements preparedStatements = new PreparedStatements();
   private final WeakIdentityMap<Statement, Batch> batches = new WeakIdentityMap<>();
   private final ConcurrentHashMap<String, DbInfo> urls = new ConcurrentHashMap<>();
 
