@@ -120,6 +120,26 @@ public final class Harness {
       }
 
       long failures = early.failures();
+      // Saturation first, straight on from the warm-up at the same concurrency; then the fixed rate,
+      // whose 64 connections leave the app's own pools (the HttpClient's workers) larger than before.
+      if (options.saturationSeconds > 0) {
+        Window saturated = Window.open(app);
+        Wrk.Result result = wrk.run(url, options.saturationSeconds);
+        saturated.close(result);
+        m.put(Metric.THROUGHPUT.key, result.throughput());
+        m.put(Metric.P50.key, result.p50() / 1000);
+        m.put(Metric.P99.key, result.p99() / 1000);
+        saturated.putCpu(m, Metric.SATURATED_CPU_PER_REQUEST, null, null);
+        if (options.rate <= 0) {
+          m.put(Metric.ALLOCATION_PER_REQUEST.key, saturated.allocatedKbPerRequest());
+        }
+        failures += result.failures();
+        log(String.format("  saturation (%d connections) for %ds: %.0f req/s, p50 %.2f ms, p99 %.2f ms, CPU %.0f us/req "
+                + "(wrk %.0f, stub and sink %.0f)", options.connections, options.saturationSeconds, result.throughput(),
+            result.p50() / 1000, result.p99() / 1000, m.get(Metric.SATURATED_CPU_PER_REQUEST.key),
+            saturated.wrkPerRequest(), saturated.harnessPerRequest()));
+        saturated.logThreadCpu();
+      }
       if (options.rate > 0) {
         // At a fixed rate below saturation: CPU per request is then the work a request costs, not
         // the 2 cores divided by however many requests got through (see docs/benchmarks.md).
@@ -142,24 +162,6 @@ public final class Harness {
         if (result.throughput() < 0.97 * options.rate) {
           log("  WARNING: the fixed rate was not reached; this configuration is saturated at it, lower --rate");
         }
-      }
-      if (options.saturationSeconds > 0) {
-        Window saturated = Window.open(app);
-        Wrk.Result result = wrk.run(url, options.saturationSeconds);
-        saturated.close(result);
-        m.put(Metric.THROUGHPUT.key, result.throughput());
-        m.put(Metric.P50.key, result.p50() / 1000);
-        m.put(Metric.P99.key, result.p99() / 1000);
-        saturated.putCpu(m, Metric.SATURATED_CPU_PER_REQUEST, null, null);
-        if (options.rate <= 0) {
-          m.put(Metric.ALLOCATION_PER_REQUEST.key, saturated.allocatedKbPerRequest());
-        }
-        failures += result.failures();
-        log(String.format("  saturation (%d connections) for %ds: %.0f req/s, p50 %.2f ms, p99 %.2f ms, CPU %.0f us/req "
-                + "(wrk %.0f, stub and sink %.0f)", options.connections, options.saturationSeconds, result.throughput(),
-            result.p50() / 1000, result.p99() / 1000, m.get(Metric.SATURATED_CPU_PER_REQUEST.key),
-            saturated.wrkPerRequest(), saturated.harnessPerRequest()));
-        saturated.logThreadCpu();
       }
       m.put(Metric.FAILED.key, (double) failures);
 

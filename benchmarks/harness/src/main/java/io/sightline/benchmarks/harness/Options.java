@@ -134,10 +134,10 @@ final class Options {
   String describe() {
     return String.format("warm-up %d s at saturation (early-life window: its first %d s); then %s; then %s; "
         + "%d round(s), %d extra startup run(s); wrk -t%d%s", warmupSeconds, earlySeconds,
-        rate > 0 ? String.format("%d s at a fixed %d req/s over %d connections", measureSeconds, rate, rateConnections)
-            : "no fixed-rate window",
         saturationSeconds > 0 ? String.format("%d s at saturation (closed loop, %d connections)", saturationSeconds,
             connections) : "no saturation window",
+        rate > 0 ? String.format("%d s at a fixed %d req/s over %d connections", measureSeconds, rate, rateConnections)
+            : "no fixed-rate window",
         rounds, startupRuns, wrkThreads, nodelay ? ", TCP_NODELAY on the app's and the stub's HttpServer"
         : ", **without** TCP_NODELAY (latency-bound by delayed ACKs)");
   }
