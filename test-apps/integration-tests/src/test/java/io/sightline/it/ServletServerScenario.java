@@ -231,7 +231,7 @@ abstract class ServletServerScenario {
     String id = newRequestId();
     long start = System.nanoTime();
     HttpResponse<String> response = app.get("/async?ms=300", "X-Request-ID", id);
-    long clientMillis = (System.nanoTime() - start) / 1_000_000;
+    double clientMillis = (System.nanoTime() - start) / 1e6;
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("async done after 300 ms");
 
@@ -239,7 +239,9 @@ abstract class ServletServerScenario {
     assertThat(span.name()).isEqualTo("GET /async");
     assertThat(span.attribute("http.response.status_code")).isEqualTo(200L);
     assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
-    assertThat(span.durationMillis()).isGreaterThanOrEqualTo(300.0).isLessThanOrEqualTo(clientMillis + 1.0);
+    // The span ends when the container reports the async cycle complete, which can be just after the
+    // client has the response (CI saw 313.05 ms against a client's 312.x): a margin, not an exact bound.
+    assertThat(span.durationMillis()).isGreaterThanOrEqualTo(300.0).isLessThanOrEqualTo(clientMillis + 50.0);
   }
 
   @Test
