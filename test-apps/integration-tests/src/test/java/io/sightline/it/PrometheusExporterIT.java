@@ -105,7 +105,17 @@ class PrometheusExporterIT {
     List<Scrape.Sample> withExemplars = scrape.named("http_server_request_duration_seconds_bucket").stream()
         .filter(s -> s.exemplar() != null).toList();
     assertThat(withExemplars).isNotEmpty();
-    List<ReceivedSpan> spans = receiver.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER, 43, WAIT);
+    // Until every exemplar's trace has arrived: a count of SERVER spans is not enough, since spans of
+    // an earlier test's load can still arrive after the reset and make up the count.
+    java.util.Set<String> exemplarTraces = new java.util.HashSet<>();
+    withExemplars.forEach(sample -> exemplarTraces.add(sample.exemplar().get("trace_id")));
+    List<ReceivedSpan> spans = receiver.awaitSpans(received -> received.stream()
+        .filter(span -> span.kind() == Span.SpanKind.SPAN_KIND_SERVER)
+        .map(ReceivedSpan::traceId)
+        .collect(java.util.stream.Collectors.toSet())
+        .containsAll(exemplarTraces), WAIT).stream()
+        .filter(span -> span.kind() == Span.SpanKind.SPAN_KIND_SERVER)
+        .toList();
     Map<String, String> spanIdByTrace = new HashMap<>();
     for (ReceivedSpan span : spans) {
       spanIdByTrace.put(span.traceId(), span.spanId());
