@@ -104,6 +104,24 @@ final class SpanSink implements AutoCloseable {
 
   /** ExportTraceServiceRequest.resource_spans(1) > ResourceSpans.scope_spans(2) > ScopeSpans.spans(2). */
   static long countSpans(byte[] request) throws IOException {
+    return countScopeItems(request, span -> !isStatsCall(span));
+  }
+
+  /** ExportLogsServiceRequest.resource_logs(1) > ResourceLogs.scope_logs(2) > ScopeLogs.log_records(2). */
+  static long countLogRecords(byte[] request) throws IOException {
+    return countScopeItems(request, logRecord -> true);
+  }
+
+  /** Decides on one item (a span, a log record) read from its own limit; may leave it unread. */
+  private interface ItemFilter {
+    boolean counts(CodedInputStream item) throws IOException;
+  }
+
+  /**
+   * Both requests have the same shape: field 1 per resource, in it field 2 per scope, in it field 2
+   * per item. Counts the items the filter accepts.
+   */
+  private static long countScopeItems(byte[] request, ItemFilter filter) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(request);
     long counted = 0;
     for (int tag; (tag = in.readTag()) != 0; ) {
@@ -123,11 +141,12 @@ final class SpanSink implements AutoCloseable {
             in.skipField(u);
             continue;
           }
-          int span = in.pushLimit(in.readRawVarint32());
-          if (!isStatsCall(in)) {
+          int item = in.pushLimit(in.readRawVarint32());
+          if (filter.counts(in)) {
             counted++;
           }
-          in.popLimit(span);
+          in.skipRawBytes(in.getBytesUntilLimit());
+          in.popLimit(item);
         }
         in.popLimit(scope);
       }
@@ -178,35 +197,6 @@ final class SpanSink implements AutoCloseable {
       }
     }
     return server && (hasPath ? statsPath : statsName);
-  }
-
-  /** ExportLogsServiceRequest.resource_logs(1) > ResourceLogs.scope_logs(2) > ScopeLogs.log_records(2). */
-  static long countLogRecords(byte[] request) throws IOException {
-    CodedInputStream in = CodedInputStream.newInstance(request);
-    long counted = 0;
-    for (int tag; (tag = in.readTag()) != 0; ) {
-      if (tag != LEN_1) {
-        in.skipField(tag);
-        continue;
-      }
-      int resource = in.pushLimit(in.readRawVarint32());
-      for (int t; (t = in.readTag()) != 0; ) {
-        if (t != LEN_2) {
-          in.skipField(t);
-          continue;
-        }
-        int scope = in.pushLimit(in.readRawVarint32());
-        for (int u; (u = in.readTag()) != 0; ) {
-          if (u == LEN_2) {
-            counted++;
-          }
-          in.skipField(u);
-        }
-        in.popLimit(scope);
-      }
-      in.popLimit(resource);
-    }
-    return counted;
   }
 
   private void metrics(HttpExchange exchange) throws IOException {
