@@ -37,6 +37,7 @@ public final class HookIds {
   public static final int JDBC_PREPARE = 83;
   public static final int JDBC_ADD_BATCH = 84;
   public static final int JDBC_CLEAR_BATCH = 85;
+  public static final int JDBC_STATEMENT_CLOSE = 86;
   public static final int HIKARI_POOL_CREATED = 90;
   public static final int HIKARI_POOL_SHUTDOWN = 91;
   public static final int HIKARI_GET_CONNECTION = 92;

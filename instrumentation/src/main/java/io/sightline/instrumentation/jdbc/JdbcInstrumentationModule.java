@@ -38,6 +38,7 @@ public final class JdbcInstrumentationModule extends InstrumentationModule {
     Hooks.register(HookIds.JDBC_PREPARE, new StatementStateHook(telemetry, StatementStateHook.Kind.PREPARE));
     Hooks.register(HookIds.JDBC_ADD_BATCH, new StatementStateHook(telemetry, StatementStateHook.Kind.ADD_BATCH));
     Hooks.register(HookIds.JDBC_CLEAR_BATCH, new StatementStateHook(telemetry, StatementStateHook.Kind.CLEAR_BATCH));
+    Hooks.register(HookIds.JDBC_STATEMENT_CLOSE, new StatementStateHook(telemetry, StatementStateHook.Kind.CLOSE));
   }
 
   /** JDK classes never implement a driver worth tracing; skipping them by name spares parsing. */

@@ -43,6 +43,8 @@ final class JdbcStatementInstrumentation implements TypeInstrumentation {
         name + "$AddBatchAdvice");
     target.applyAdvice(named("clearBatch").and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
         name + "$ClearBatchAdvice");
+    target.applyAdvice(named("close").and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
+        name + "$CloseAdvice");
   }
 
   public static final class ExecuteSqlAdvice {
@@ -92,6 +94,14 @@ final class JdbcStatementInstrumentation implements TypeInstrumentation {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void onEnter(@Advice.This Object self) {
       Hooks.enter(HookIds.JDBC_CLEAR_BATCH, self, null, null);
+    }
+  }
+
+  /** After {@code close()} returned normally: the statement is closed, its SQL no longer needed. */
+  public static final class CloseAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void onExit(@Advice.This Object self) {
+      Hooks.exit(HookIds.JDBC_STATEMENT_CLOSE, null, self, null, null);
     }
   }
 }

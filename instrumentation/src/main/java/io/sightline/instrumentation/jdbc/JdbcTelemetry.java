@@ -1,5 +1,6 @@
 package io.sightline.instrumentation.jdbc;
 
+import io.sightline.instrumentation.api.RecentIdentityMap;
 import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Spans and the duration histogram of JDBC calls, plus the per-object state they need: database
  * facts per connection, the SQL each prepared statement was made from, and the SQL texts added to
- * a plain statement's batch. All of it in weak identity maps; nothing is recomputed per call.
+ * a plain statement's batch. Keyed by identity, weakly or until the statement closes; nothing
+ * is recomputed per call.
  */
 public final class JdbcTelemetry {
   public static final String DURATION = "db.client.operation.duration";
@@ -49,7 +51,8 @@ public final class JdbcTelemetry {
   private final SqlSanitizer mysqlSanitizer;
 
   private final WeakIdentityMap<Connection, DbInfo> connections = new WeakIdentityMap<>();
-  private final PreparedStatements preparedStatements = new PreparedStatements();
+  /** Closed statements are removed; not one weak reference per statement (RecentIdentityMap). */
+  private final RecentIdentityMap<Statement, PreparedSql> preparedStatements = new RecentIdentityMap<>();
   private final WeakIdentityMap<Statement, Batch> batches = new WeakIdentityMap<>();
   private final ConcurrentHashMap<String, DbInfo> urls = new ConcurrentHashMap<>();
 
@@ -66,14 +69,31 @@ public final class JdbcTelemetry {
     this.mysqlSanitizer = new SqlSanitizer(true, sanitize);
   }
 
-  /** The SQL of a prepared statement and the database it runs on, recorded when it is prepared. */
+  /**
+   * The SQL of a prepared statement and the database it runs on, recorded when it is prepared and
+   * described (sanitised, looked up in the sanitiser's cache) at its first execution: with a pool,
+   * both the pool's proxy and the driver's statement inside it are prepared, and only the proxy
+   * executes. The driver's copy of the text is often a new string (H2 translates it), whose hash
+   * the cache look-up would compute on every prepare.
+   */
   static final class PreparedSql {
-    final SqlStatementInfo sql;
+    final String text;
     final DbInfo db;
+    /** Racy on purpose: every thread computes the same immutable value from the sanitiser's cache. */
+    private SqlStatementInfo described;
 
-    PreparedSql(SqlStatementInfo sql, DbInfo db) {
-      this.sql = sql;
+    PreparedSql(String text, DbInfo db) {
+      this.text = text;
       this.db = db;
+    }
+
+    SqlStatementInfo describe(SqlSanitizer sanitizer) {
+      SqlStatementInfo info = described;
+      if (info == null) {
+        info = sanitizer.info(text);
+        described = info;
+      }
+      return info;
     }
   }
 
@@ -114,7 +134,7 @@ public final class JdbcTelemetry {
       return;
     }
     DbInfo db = dbInfo(connection);
-    preparedStatements.put((Statement) statement, new PreparedSql(sanitizer(db).info(sql), db));
+    preparedStatements.put((Statement) statement, new PreparedSql(sql, db));
   }
 
   void addBatch(Statement statement, String sql) {
@@ -135,6 +155,12 @@ public final class JdbcTelemetry {
     batches.remove(statement);
   }
 
+  /** A statement closed: what was recorded for it is not needed any more. */
+  void closed(Statement statement) {
+    preparedStatements.remove(statement);
+    batches.remove(statement);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Calls
 
@@ -148,7 +174,7 @@ public final class JdbcTelemetry {
   Call startPrepared(Statement statement) {
     PreparedSql prepared = preparedStatements.get(statement);
     if (prepared != null) {
-      return start(prepared.db, prepared.sql, false, null);
+      return start(prepared.db, prepared.describe(sanitizer(prepared.db)), false, null);
     }
     return start(dbInfo(connectionOf(statement)), null, false, null);
   }
@@ -157,7 +183,7 @@ public final class JdbcTelemetry {
     PreparedSql prepared = preparedStatements.get(statement);
     Batch batch = batches.remove(statement);
     if (prepared != null) {
-      return start(prepared.db, prepared.sql, true, null);
+      return start(prepared.db, prepared.describe(sanitizer(prepared.db)), true, null);
     }
     DbInfo db = dbInfo(connectionOf(statement));
     return start(db, null, true, batch == null ? null : batch.statements);

@@ -4,9 +4,12 @@ import io.sightline.bootstrap.Hook;
 import java.sql.Connection;
 import java.sql.Statement;
 
-/** Records what later executions need: the SQL of prepared statements and of batch entries. */
+/**
+ * Records what later executions need (the SQL of prepared statements and of batch entries) and
+ * forgets it when a statement closes.
+ */
 final class StatementStateHook extends Hook {
-  enum Kind { PREPARE, ADD_BATCH, CLEAR_BATCH }
+  enum Kind { PREPARE, ADD_BATCH, CLEAR_BATCH, CLOSE }
 
   private final JdbcTelemetry telemetry;
   private final Kind kind;
@@ -29,11 +32,16 @@ final class StatementStateHook extends Hook {
     return null;
   }
 
-  /** For {@link Kind#PREPARE}: state is the SQL, result the new statement. */
+  /**
+   * For {@link Kind#PREPARE}: state is the SQL, result the new statement. For {@link Kind#CLOSE}:
+   * self is the statement that closed.
+   */
   @Override
   public void exit(Object state, Object self, Object result, Throwable thrown) {
     if (kind == Kind.PREPARE && thrown == null && self instanceof Connection && state instanceof String) {
       telemetry.prepared((Connection) self, (String) state, result);
+    } else if (kind == Kind.CLOSE && self instanceof Statement) {
+      telemetry.closed((Statement) self);
     }
   }
 }

@@ -9,6 +9,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.sightline.instrumentation.api.MetricBuckets;
 import io.sightline.instrumentation.http.SemanticAttributes;
+import io.sightline.instrumentation.api.RecentIdentityMap;
 import io.sightline.instrumentation.api.WeakIdentityMap;
 import java.lang.ref.WeakReference;
 import java.util.List;
@@ -72,7 +73,8 @@ public final class ConnectionPoolMetrics {
   private final PoolReader reader;
   private final List<Pool> pools = new CopyOnWriteArrayList<>();
   private final WeakIdentityMap<Object, Pool> byPool = new WeakIdentityMap<>();
-  private final WeakIdentityMap<Object, Borrow> borrowed = new WeakIdentityMap<>();
+  /** Removed when returned: a borrow costs no weak reference unless it outlasts 64 newer ones. */
+  private final RecentIdentityMap<Object, Borrow> borrowed = new RecentIdentityMap<>();
   private final LongCounter timeouts;
   private final DoubleHistogram waitTime;
   private final DoubleHistogram useTime;
