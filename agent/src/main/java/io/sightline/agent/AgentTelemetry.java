@@ -11,6 +11,8 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.logs.LogLimits;
+import io.opentelemetry.sdk.logs.LogLimitsBuilder;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.metrics.InstrumentType;
@@ -86,7 +88,13 @@ final class AgentTelemetry {
           .addTracerProviderCustomizer((builder, config) -> builder.setMeterProvider(MeterProvider::noop))
           // Likewise the logger provider's per-record counter (otel.sdk.log.created): measured at
           // about 10 % of the log bridge's cost per record; the log processor's counters stay.
-          .addLoggerProviderCustomizer((builder, config) -> builder.setMeterProvider(MeterProvider::noop))
+          // Autoconfigure also hands the provider a supplier that reads the two log limits from the
+          // configuration again for every record (about 0.5 µs each, docs/benchmarks.md): the same
+          // settings, read once.
+          .addLoggerProviderCustomizer((builder, config) -> {
+            LogLimits limits = logLimits(config);
+            return builder.setMeterProvider(MeterProvider::noop).setLogLimits(() -> limits);
+          })
           // We register our own hook, bounded in time, and it must run after the instrumentations'.
           .disableShutdownHook()
           .build()
@@ -103,6 +111,20 @@ final class AgentTelemetry {
    * The lowest-precedence settings: the OpenTelemetry Java agent's defaults where they differ
    * from the SDK's, then the configuration file over them.
    */
+  /** The log limits autoconfigure derives from the general attribute limits, as OpenTelemetry does. */
+  static LogLimits logLimits(ConfigProperties config) {
+    LogLimitsBuilder limits = LogLimits.builder();
+    Integer valueLength = config.getInt("otel.attribute.value.length.limit");
+    if (valueLength != null) {
+      limits.setMaxAttributeValueLength(valueLength);
+    }
+    Integer count = config.getInt("otel.attribute.count.limit");
+    if (count != null) {
+      limits.setMaxNumberOfAttributes(count);
+    }
+    return limits.build();
+  }
+
   private static Map<String, String> defaults() {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf"); // the SDK alone defaults to grpc

@@ -9,8 +9,11 @@ public final class ClientUrl {
   public final String full;
   public final String host;
   public final int port;
+  /** The URL this was parsed from. */
+  private final String source;
 
-  private ClientUrl(String full, String host, int port) {
+  private ClientUrl(String source, String full, String host, int port) {
+    this.source = source;
     this.full = full;
     this.host = host;
     this.port = port;
@@ -18,11 +21,11 @@ public final class ClientUrl {
 
   public static ClientUrl parse(String url, QueryRedactor redactor) {
     if (url == null) {
-      return new ClientUrl(null, null, -1);
+      return new ClientUrl(null, null, null, -1);
     }
     int schemeEnd = url.indexOf("://");
     if (schemeEnd <= 0) {
-      return new ClientUrl(stripFragmentAndRedact(url, redactor), null, -1);
+      return new ClientUrl(url, stripFragmentAndRedact(url, redactor), null, -1);
     }
     String scheme = url.substring(0, schemeEnd);
     int authorityStart = schemeEnd + 3;
@@ -59,7 +62,39 @@ public final class ClientUrl {
     }
     String rest = stripFragmentAndRedact(url.substring(authorityEnd), redactor);
     String full = scheme + "://" + authority + rest;
-    return new ClientUrl(full, host.isEmpty() ? null : host, port);
+    return new ClientUrl(url, full, host.isEmpty() ? null : host, port);
+  }
+
+  /**
+   * The URLs parsed last, so that a service calling the same few endpoints parses each once, not
+   * per request (parsing and redacting cost about 0.5 µs, mostly new strings). Direct-mapped by
+   * the URL's hash, one URL per slot, the newest wins: bounded whatever the URLs, and a URL that
+   * is never repeated (a query string with an id) only costs its slot. Parsed URLs are immutable,
+   * so the slots need no synchronisation.
+   */
+  public static final class Cache {
+    private static final int SLOTS = 64;
+
+    private final QueryRedactor redactor;
+    private final ClientUrl[] slots = new ClientUrl[SLOTS];
+
+    public Cache(QueryRedactor redactor) {
+      this.redactor = redactor;
+    }
+
+    public ClientUrl parse(String url) {
+      if (url == null) {
+        return ClientUrl.parse(null, redactor);
+      }
+      int slot = url.hashCode() & (SLOTS - 1);
+      ClientUrl cached = slots[slot];
+      if (cached != null && url.equals(cached.source)) {
+        return cached;
+      }
+      ClientUrl parsed = ClientUrl.parse(url, redactor);
+      slots[slot] = parsed;
+      return parsed;
+    }
   }
 
   private static int defaultPort(String scheme) {

@@ -43,7 +43,7 @@ public final class HttpClientTelemetry {
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final DoubleHistogram duration;
-  private final QueryRedactor redactor;
+  private final ClientUrl.Cache urls;
   private final AppRetries appRetries = new AppRetries();
 
   public HttpClientTelemetry(OpenTelemetry openTelemetry, String instrumentationName) {
@@ -55,7 +55,7 @@ public final class HttpClientTelemetry {
         .setDescription("Duration of HTTP client requests.")
         .setExplicitBucketBoundariesAdvice(MetricBuckets.forInstrument(DURATION, SemanticAttributes.DURATION_BUCKETS))
         .build();
-    this.redactor = QueryRedactor.fromSettings();
+    this.urls = new ClientUrl.Cache(QueryRedactor.fromSettings());
   }
 
   /** Whether a client span may start under this parent: not suppressed, not nested in another. */
@@ -81,7 +81,7 @@ public final class HttpClientTelemetry {
     long now = System.nanoTime();
     long startNanos = startedNanos != 0L ? startedNanos : now;
     String method = SemanticAttributes.normalizeMethod(rawMethod);
-    ClientUrl parsed = ClientUrl.parse(url, redactor);
+    ClientUrl parsed = urls.parse(url);
     SpanContext parentContext = Span.fromContext(parent).getSpanContext();
     String parentSpanId = parentContext.isValid() ? parentContext.getSpanId() : null;
     int resends = resendCount;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import io.sightline.instrumentation.http.HostHeader;
 import io.sightline.instrumentation.http.HttpServerRequestGetter;
+import io.sightline.instrumentation.http.PeerAddresses;
 import java.net.InetSocketAddress;
 
 enum HttpExchangeGetter implements HttpServerRequestGetter<HttpExchange> {
@@ -67,7 +68,7 @@ enum HttpExchangeGetter implements HttpServerRequestGetter<HttpExchange> {
     if (remote == null) {
       return null;
     }
-    return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    return remote.getAddress() != null ? PeerAddresses.text(remote.getAddress()) : remote.getHostString();
   }
 
   @Override

@@ -32,7 +32,9 @@ public final class NoArgMethod {
       return null;
     }
     try {
-      return handles.get(target.getClass()).invoke(target);
+      // invokeExact: every handle here has the type (Object)Object; invoke would check and adapt
+      // the type on each call (about 0.1 µs, on every log record's logger name and message).
+      return (Object) handles.get(target.getClass()).invokeExact(target);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {

@@ -25,4 +25,29 @@ class ClientUrlTest {
     assertThat(v6.port).isEqualTo(9000);
     assertThat(v6.full).isEqualTo("http://[::1]:9000/p?token=REDACTED");
   }
+
+  @Test
+  void theCacheParsesARepeatedUrlOnceAndNeverMixesUpUrlsSharingASlot() {
+    ClientUrl.Cache cache = new ClientUrl.Cache(redactor);
+    ClientUrl first = cache.parse("https://bob:pw@api.example.com/v1/items?token=abc");
+
+    assertThat(cache.parse(new String("https://bob:pw@api.example.com/v1/items?token=abc"))).isSameAs(first);
+    assertThat(first.full).isEqualTo("https://api.example.com/v1/items?token=REDACTED");
+
+    // "Aa" and "BB" have the same hash, so these two URLs always share a slot.
+    ClientUrl aa = cache.parse("http://example.com/Aa");
+    ClientUrl bb = cache.parse("http://example.com/BB");
+    assertThat(bb.full).isEqualTo("http://example.com/BB");
+    assertThat(cache.parse("http://example.com/BB")).isSameAs(bb);
+    assertThat(cache.parse("http://example.com/Aa")).isNotSameAs(aa).isNotSameAs(bb);
+    assertThat(cache.parse("http://example.com/Aa").full).isEqualTo("http://example.com/Aa");
+    for (int i = 0; i < 1_000; i++) {
+      String url = "http://h" + i + ".example.com:" + (1000 + i) + "/p?key=" + i;
+      ClientUrl parsed = cache.parse(url);
+      assertThat(parsed.host).isEqualTo("h" + i + ".example.com");
+      assertThat(parsed.port).isEqualTo(1000 + i);
+      assertThat(parsed.full).isEqualTo("http://h" + i + ".example.com:" + (1000 + i) + "/p?key=REDACTED");
+    }
+    assertThat(cache.parse(null).full).isNull();
+  }
 }
