@@ -219,6 +219,20 @@ class JdbcIT {
   }
 
   @Test
+  void aStatementKeptOpenWhileManyOthersComeAndGoKeepsItsSql() {
+    // 150 statements prepared, run and closed in between: with HikariCP's proxy and H2's statement
+    // that is 300 prepares, far more than the agent's ring of recent statements holds.
+    assertThat(app.get("/h2/longlived?id=98765&others=150").body()).isEqualTo("secret-literal-123");
+
+    List<ReceivedSpan> clients = clientSpansUnder("/h2/longlived", 151);
+    ReceivedSpan last = clients.stream()
+        .max(java.util.Comparator.comparingLong(s -> s.span().getStartTimeUnixNano())).orElseThrow();
+    assertThat(last.attribute("db.query.text")).isEqualTo("SELECT note FROM orders WHERE id = ?");
+    assertThat(clients.stream().filter(s -> "SELECT id FROM orders WHERE id = ?".equals(s.attribute("db.query.text"))))
+        .hasSize(150);
+  }
+
+  @Test
   void agentReportsNoInstrumentationFailure() {
     assertThat(app.get("/h2/prepared?id=98765").body()).isEqualTo("secret-literal-123");
     assertThat(app.stderrLines()).noneMatch(line -> line.contains("[sightline] WARN"));

@@ -142,6 +142,22 @@ public final class JdbcApp {
               return rs.next() ? rs.getString(1) : "none";
             }
           }
+        case "longlived":
+          // One statement stays open while many others are prepared, run and closed: the agent
+          // must still know its SQL when it finally runs.
+          try (PreparedStatement kept = c.prepareStatement("SELECT note FROM orders WHERE id = ?")) {
+            int others = Integer.parseInt(query.getOrDefault("others", "150"));
+            for (int i = 0; i < others; i++) {
+              try (PreparedStatement other = c.prepareStatement("SELECT id FROM orders WHERE id = ?")) {
+                other.setInt(1, i);
+                other.executeQuery().close();
+              }
+            }
+            kept.setInt(1, Integer.parseInt(query.getOrDefault("id", "98765")));
+            try (ResultSet rs = kept.executeQuery()) {
+              return rs.next() ? rs.getString(1) : "none";
+            }
+          }
         case "batch":
           try (Statement s = c.createStatement()) {
             s.execute("DELETE FROM orders WHERE id < 10");
