@@ -42,11 +42,7 @@ class RecentIdentityMapTest {
     map.put(first, "first");
     assertThat(map.remove(first)).isEqualTo("first");
 
-    for (int i = 0; i < RecentIdentityMap.SIZE; i++) {
-      Key k = new Key();
-      map.put(k, "v" + i);
-      map.remove(k);
-    }
+    pushOut(RecentIdentityMap.SIZE);
 
     assertThat(map.get(first)).isNull();
     assertThat(map.olderSize()).isZero();
@@ -57,11 +53,7 @@ class RecentIdentityMapTest {
   void aKeyPushedOutBeforeItsRemoveIsStillFoundAndRemovedOnce() {
     Key longLived = new Key();
     map.put(longLived, "kept");
-    for (int i = 0; i < 3 * RecentIdentityMap.SIZE; i++) {
-      Key k = new Key();
-      map.put(k, "v" + i);
-      map.remove(k);
-    }
+    pushOut(3 * RecentIdentityMap.SIZE);
 
     assertThat(map.get(longLived)).isEqualTo("kept");
     assertThat(map.olderSize()).isEqualTo(1);
@@ -76,11 +68,7 @@ class RecentIdentityMapTest {
   void aKeyNeverRemovedIsKeptInTheWeakMap() {
     Key unseen = new Key(); // closed through a path without advice, or simply still open
     map.put(unseen, "unseen");
-    for (int i = 0; i < RecentIdentityMap.SIZE; i++) {
-      Key k = new Key();
-      map.put(k, "v" + i);
-      map.remove(k);
-    }
+    pushOut(RecentIdentityMap.SIZE);
 
     assertThat(map.get(unseen)).isEqualTo("unseen");
   }
@@ -94,11 +82,7 @@ class RecentIdentityMapTest {
     map.put(statement, "SELECT 1");
 
     assertThat(map.remove(statement)).isEqualTo("SELECT 1");
-    for (int i = 0; i < RecentIdentityMap.SIZE; i++) {
-      Key k = new Key();
-      map.put(k, "v" + i);
-      map.remove(k);
-    }
+    pushOut(RecentIdentityMap.SIZE);
 
     assertThat(map.olderSize()).isZero();
     assertThat(map.get(statement)).isNull();
@@ -161,6 +145,15 @@ class RecentIdentityMapTest {
     // Every key was removed in the end, including those another thread pushed out to the weak map
     // between their put and their remove: nothing is left there.
     assertThat(map.olderSize()).isZero();
+  }
+
+  /** Puts and removes {@code count} other keys, as short-lived statements would. */
+  private void pushOut(int count) {
+    for (int i = 0; i < count; i++) {
+      Key k = new Key();
+      map.put(k, "v" + i);
+      map.remove(k);
+    }
   }
 
   /** A key that counts calls of its equals and hashCode. */
