@@ -313,22 +313,32 @@ abstract class ServletServerScenario {
     assertThat(duration.metric().getUnit()).isEqualTo("s");
     assertThat(duration.scope().getName()).isEqualTo("io.sightline.servlet");
 
-    // No raw path or id in any attribute of any metric point.
-    List<Object> values = new ArrayList<>();
+    // No raw path or id in any text attribute of any metric point. Numbers are left out: the SDK's own
+    // exporter metrics carry the receiver's random port, which may well contain "1003".
+    List<String> values = new ArrayList<>();
     for (ReceivedMetric metric : metrics) {
       if (metric.metric().hasHistogram()) {
-        metric.histogramPoints().forEach(p -> values.addAll(Otlp.attributes(p.getAttributesList()).values()));
+        metric.histogramPoints().forEach(p -> addText(values, Otlp.attributes(p.getAttributesList()).values()));
       } else if (metric.metric().hasSum() || metric.metric().hasGauge()) {
-        metric.numberPoints().forEach(p -> values.addAll(Otlp.attributes(p.getAttributesList()).values()));
+        metric.numberPoints().forEach(p -> addText(values, Otlp.attributes(p.getAttributesList()).values()));
       }
     }
-    assertThat(values).isNotEmpty().allSatisfy(v -> assertThat(String.valueOf(v)).doesNotContain("98765").doesNotContain("1003"));
+    assertThat(values).contains("/catalog/{id}")
+        .allSatisfy(v -> assertThat(v).doesNotContain("98765").doesNotContain("1003"));
 
     // Nothing is in flight any more.
     NumberDataPoint active = receiver.awaitMetrics(list -> activeRequests(list) != null && activeRequests(list).getAsInt() == 0, WAIT)
         .stream().map(ServletServerScenario::activeRequestsOf).filter(java.util.Objects::nonNull).reduce((a, b) -> b).orElseThrow();
     assertThat(Otlp.attributes(active.getAttributesList())).containsExactlyInAnyOrderEntriesOf(Map.of(
         "http.request.method", "GET", "url.scheme", "http"));
+  }
+
+  private static void addText(List<String> into, java.util.Collection<Object> values) {
+    for (Object value : values) {
+      if (value instanceof String text) {
+        into.add(text);
+      }
+    }
   }
 
   private static HistogramDataPoint catalogPoint(List<ReceivedMetric> metrics) {
