@@ -37,6 +37,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The OpenTelemetry SDK, configured by the SDK's own autoconfigure module from the standard
@@ -56,6 +57,8 @@ final class AgentTelemetry {
     ConfigProperties[] seen = new ConfigProperties[1];
     ExporterNames exporterNames = ExporterNames.discover(agentLoader);
     int[] cardinalityLimit = {CardinalityLimit.DEFAULT};
+    // The SDK's meter provider, for processor self-metrics; built after the processors.
+    AtomicReference<MeterProvider> meters = new AtomicReference<>();
     try {
       OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
           // The agent's bundled components, with the OTLP exporters created on their first export
@@ -74,6 +77,10 @@ final class AgentTelemetry {
               AttributeKey.stringKey("telemetry.distro.name"), "sightline",
               AttributeKey.stringKey("telemetry.distro.version"), version))))
           .addSpanExporterCustomizer((exporter, config) -> new UntracedSpanExporter(exporter))
+          // Spans and log records to OTLP over HTTP/protobuf: encoded when they end or are emitted,
+          // not kept whole until their export (EncodedExport).
+          .addSpanProcessorCustomizer((processor, config) -> EncodedExport.spans(processor, config, meters::get))
+          .addLogRecordProcessorCustomizer((processor, config) -> EncodedExport.logs(processor, config, meters::get))
           .addMetricExporterCustomizer((exporter, config) -> new UntracedMetricExporter(exporter))
           .addLogRecordExporterCustomizer((exporter, config) -> new UntracedLogRecordExporter(exporter))
           .addMetricReaderCustomizer((reader, config) -> new OverflowWarningReader(reader, cardinalityLimit[0]))
@@ -99,6 +106,7 @@ final class AgentTelemetry {
           .disableShutdownHook()
           .build()
           .getOpenTelemetrySdk();
+      meters.set(sdk.getSdkMeterProvider());
       return new AgentTelemetry(sdk, summarize(seen[0], overrides));
     } catch (RuntimeException e) {
       AgentLog.warn("the OpenTelemetry SDK rejected the configuration (" + e.getMessage()
@@ -174,15 +182,28 @@ final class AgentTelemetry {
    * The lazy OTLP exporters sit inside these wrappers: their real exporter (and its HttpClient) is
    * created within the first export, so inside the suppressed scope too.
    */
-  private static final class UntracedSpanExporter implements SpanExporter {
+  static final class UntracedSpanExporter implements SpanExporter {
     private final SpanExporter delegate;
+    /** Handed over to another processor: the one this was built for must not flush or close it. */
+    private volatile boolean detached;
 
     UntracedSpanExporter(SpanExporter delegate) {
       this.delegate = delegate;
     }
 
+    SpanExporter delegate() {
+      return delegate;
+    }
+
+    void detach() {
+      detached = true;
+    }
+
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
+      if (detached) {
+        return CompletableResultCode.ofFailure();
+      }
       try (Scope ignored = Suppression.suppress()) {
         return delegate.export(spans);
       }
@@ -190,12 +211,12 @@ final class AgentTelemetry {
 
     @Override
     public CompletableResultCode flush() {
-      return delegate.flush();
+      return detached ? CompletableResultCode.ofSuccess() : delegate.flush();
     }
 
     @Override
     public CompletableResultCode shutdown() {
-      return delegate.shutdown();
+      return detached ? CompletableResultCode.ofSuccess() : delegate.shutdown();
     }
 
     @Override
@@ -249,15 +270,28 @@ final class AgentTelemetry {
     }
   }
 
-  private static final class UntracedLogRecordExporter implements LogRecordExporter {
+  static final class UntracedLogRecordExporter implements LogRecordExporter {
     private final LogRecordExporter delegate;
+    /** Handed over to another processor: the one this was built for must not flush or close it. */
+    private volatile boolean detached;
 
     UntracedLogRecordExporter(LogRecordExporter delegate) {
       this.delegate = delegate;
     }
 
+    LogRecordExporter delegate() {
+      return delegate;
+    }
+
+    void detach() {
+      detached = true;
+    }
+
     @Override
     public CompletableResultCode export(Collection<LogRecordData> logs) {
+      if (detached) {
+        return CompletableResultCode.ofFailure();
+      }
       try (Scope ignored = Suppression.suppress()) {
         return delegate.export(logs);
       }
@@ -265,12 +299,12 @@ final class AgentTelemetry {
 
     @Override
     public CompletableResultCode flush() {
-      return delegate.flush();
+      return detached ? CompletableResultCode.ofSuccess() : delegate.flush();
     }
 
     @Override
     public CompletableResultCode shutdown() {
-      return delegate.shutdown();
+      return detached ? CompletableResultCode.ofSuccess() : delegate.shutdown();
     }
 
     @Override

@@ -266,6 +266,11 @@ public final class LazyOtlp {
       return real == null ? CompletableResultCode.ofFailure() : real.export(spans);
     }
 
+    /** The real exporter, created now if this is the first call; null if it cannot be had. */
+    SpanExporter real() {
+      return exporter.get();
+    }
+
     @Override
     public CompletableResultCode flush() {
       SpanExporter real = exporter.ifCreated();
@@ -348,6 +353,11 @@ public final class LazyOtlp {
     public CompletableResultCode export(Collection<LogRecordData> logs) {
       LogRecordExporter real = exporter.get();
       return real == null ? CompletableResultCode.ofFailure() : real.export(logs);
+    }
+
+    /** The real exporter, created now if this is the first call; null if it cannot be had. */
+    LogRecordExporter real() {
+      return exporter.get();
     }
 
     @Override

@@ -1,0 +1,200 @@
+package io.sightline.agent.exporter.encoded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The encoder's request, decoded with the official OTLP classes, equals the SDK marshaler's request
+ * for the same spans: every field, every attribute type, events, links, limits, trace state, flags.
+ */
+class OtlpSpanEncoderTest {
+  private final List<ReadableSpan> ended = new ArrayList<>();
+  private SdkTracerProvider provider;
+
+  @BeforeEach
+  void setUp() {
+    Resource resource = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "checkout",
+        AttributeKey.longKey("process.pid"), 4242L), "https://opentelemetry.io/schemas/1.24.0");
+    provider = SdkTracerProvider.builder()
+        .setResource(resource)
+        .setSpanLimits(SpanLimits.builder().setMaxNumberOfAttributes(40).setMaxNumberOfEvents(3)
+            .setMaxNumberOfLinks(2).setMaxAttributeValueLength(300).build())
+        .addSpanProcessor(new SpanProcessor() {
+          @Override
+          public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+          @Override
+          public boolean isStartRequired() {
+            return false;
+          }
+
+          @Override
+          public void onEnd(ReadableSpan span) {
+            ended.add(span);
+          }
+
+          @Override
+          public boolean isEndRequired() {
+            return true;
+          }
+        })
+        .build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    provider.close();
+  }
+
+  @Test
+  void everyKindOfFieldDecodesAsTheSdkWritesIt() throws Exception {
+    Tracer server = provider.tracerBuilder("io.sightline.servlet").setInstrumentationVersion("1.2.3")
+        .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0").build();
+    Tracer jdbc = provider.get("io.sightline.jdbc");
+    Tracer bare = provider.get("");
+
+    SpanContext remoteParent = SpanContext.createFromRemoteParent("0af7651916cd43dd8448eb211c80319c",
+        "b7ad6b7169203331", TraceFlags.getSampled(),
+        TraceState.builder().put("vendor", "a1").put("other", "b2").build());
+    Span root = server.spanBuilder("GET /orders/{id}").setSpanKind(SpanKind.SERVER)
+        .setParent(Context.root().with(Span.wrap(remoteParent)))
+        .setAttribute("http.request.method", "GET")
+        .setAttribute("http.response.status_code", 500L)
+        .setAttribute("negative", -17L)
+        .setAttribute("ratio", 0.25)
+        .setAttribute("flag", true)
+        .setAttribute("off", false)
+        .setAttribute("empty", "")
+        .setAttribute("unicode", "caf\u00e9 \u20ac \ud83d\ude00 lone \ud800 end")
+        .setAttribute("long.text", "x".repeat(1000)) // truncated to 300 by the limits, longer than 127
+        .setAttribute(AttributeKey.stringArrayKey("tags"), Arrays.asList("a", "", "\u00fc"))
+        .setAttribute(AttributeKey.booleanArrayKey("bools"), Arrays.asList(true, false))
+        .setAttribute(AttributeKey.longArrayKey("longs"), Arrays.asList(1L, -2L, Long.MAX_VALUE))
+        .setAttribute(AttributeKey.doubleArrayKey("doubles"), Arrays.asList(1.5, -0.0))
+        .setAttribute(AttributeKey.valueKey("structured"), Value.of(
+            KeyValue.of("k", Value.of("v")), KeyValue.of("n", Value.of(Value.of(1L), Value.of(true))),
+            KeyValue.of("b", Value.of(new byte[] {1, 2, 3})), KeyValue.of("none", Value.empty())))
+        .addLink(SpanContext.create("11111111111111111111111111111111", "2222222222222222",
+            TraceFlags.getDefault(), TraceState.builder().put("k", "v").build()),
+            Attributes.of(AttributeKey.stringKey("link.kind"), "follows"))
+        .addLink(SpanContext.createFromRemoteParent("33333333333333333333333333333333", "4444444444444444",
+            TraceFlags.getSampled(), TraceState.getDefault()))
+        .addLink(SpanContext.create("55555555555555555555555555555555", "6666666666666666",
+            TraceFlags.getSampled(), TraceState.getDefault())) // over the limit: dropped, counted
+        .setStartTimestamp(1_700_000_000_123_456_789L, TimeUnit.NANOSECONDS)
+        .startSpan();
+    root.addEvent("cache miss", Attributes.of(AttributeKey.longKey("size"), 3L), 1_700_000_000_200_000_000L,
+        TimeUnit.NANOSECONDS);
+    root.recordException(new IllegalStateException("pool exhausted"));
+    root.addEvent("second");
+    root.addEvent("third, over the limit");
+    root.addEvent("fourth, over the limit");
+    for (int i = 0; i < 30; i++) {
+      root.setAttribute("extra." + i, i); // over the attribute limit: dropped, counted
+    }
+    root.setStatus(StatusCode.ERROR, "pool exhausted");
+
+    Span child = jdbc.spanBuilder("SELECT orders").setSpanKind(SpanKind.CLIENT)
+        .setParent(Context.root().with(root)).setAttribute("db.system.name", "postgresql").startSpan();
+    child.setStatus(StatusCode.OK);
+    child.end();
+    Span internal = bare.spanBuilder("").setParent(Context.root().with(root)).startSpan();
+    internal.end();
+    Span producer = jdbc.spanBuilder("send").setSpanKind(SpanKind.PRODUCER).setNoParent().startSpan();
+    producer.end();
+    Span consumer = server.spanBuilder("receive").setSpanKind(SpanKind.CONSUMER).startSpan();
+    consumer.end();
+    root.end(1_700_000_001_000_000_000L, TimeUnit.NANOSECONDS);
+
+    assertSameAsSdk(ended);
+  }
+
+  @Test
+  void aSpanOfSeveralKilobytesAndManyBatchesOfSmallOnes() throws Exception {
+    Tracer tracer = provider.get("io.sightline.jdkhttpserver");
+    Span big = tracer.spanBuilder("big").startSpan();
+    for (int i = 0; i < 40; i++) {
+      big.setAttribute("attribute." + i, "v".repeat(200 + i));
+    }
+    big.end();
+    for (int i = 0; i < 600; i++) {
+      tracer.spanBuilder("small " + i).setAttribute("i", i).startSpan().end();
+    }
+    assertSameAsSdk(ended);
+    assertSameAsSdk(ended.subList(0, 1));
+  }
+
+  private static void assertSameAsSdk(List<ReadableSpan> spans) throws Exception {
+    List<SpanData> data = new ArrayList<>();
+    List<EncodedBatcher.EncodedItem> encoded = new ArrayList<>();
+    for (ReadableSpan span : spans) {
+      SpanData spanData = span.toSpanData();
+      data.add(spanData);
+      encoded.add(new EncodedBatcher.EncodedItem(spanData.getResource(), spanData.getInstrumentationScopeInfo(),
+          EncodedSpanProcessor.encode(span)));
+    }
+    EncodedBatcher.RequestWriter.Request request = new EncodedBatcher.RequestWriter().write(encoded);
+    ExportTraceServiceRequest ours = ExportTraceServiceRequest.parseFrom(
+        Arrays.copyOf(request.bytes, request.length));
+
+    ByteArrayOutputStream sdkBytes = new ByteArrayOutputStream();
+    TraceRequestMarshaler.create(data).writeBinaryTo(sdkBytes);
+    ExportTraceServiceRequest sdks = ExportTraceServiceRequest.parseFrom(sdkBytes.toByteArray());
+
+    assertThat(ours.getResourceSpansCount()).isEqualTo(1);
+    assertThat(normalized(ours)).isEqualTo(normalized(sdks));
+    assertThat(ours.getResourceSpans(0).getScopeSpansList().stream().mapToInt(ScopeSpans::getSpansCount).sum())
+        .isEqualTo(spans.size());
+  }
+
+  /** Resource, then per scope (by name) its header and its spans in order of span id. */
+  private static Map<String, Object> normalized(ExportTraceServiceRequest request) {
+    Map<String, Object> result = new TreeMap<>();
+    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+      result.put("resource", resourceSpans.getResource());
+      result.put("resource.schema", resourceSpans.getSchemaUrl());
+      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+        List<io.opentelemetry.proto.trace.v1.Span> sorted = new ArrayList<>(scopeSpans.getSpansList());
+        sorted.sort(Comparator.comparing(io.opentelemetry.proto.trace.v1.Span::getSpanId,
+            com.google.protobuf.ByteString.unsignedLexicographicalComparator()));
+        String key = "scope " + scopeSpans.getScope().getName();
+        result.put(key, List.of(scopeSpans.getScope(), scopeSpans.getSchemaUrl(), sorted));
+      }
+    }
+    return result;
+  }
+}
