@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * processor, as does {@value #KEY}{@code =false}.
  */
 final class EncodedExport {
-  static final String KEY = "sightline.export.encode-early";
+  static final String KEY = "sightline.export.one-pass-encoding";
 
   private EncodedExport() {}
 
@@ -47,13 +47,9 @@ final class EncodedExport {
     if (sender == null) {
       return processor;
     }
-    // The same settings and defaults the SDK's processor was built with (ConfigValidator checked them).
-    SpanProcessor replacement = new EncodedSpanProcessor(sender,
-        config.getInt("otel.bsp.max.queue.size", 2048),
-        config.getInt("otel.bsp.max.export.batch.size", 512),
-        nanos(config.getDuration("otel.bsp.schedule.delay", Duration.ofMillis(5000))),
-        nanos(config.getDuration("otel.bsp.export.timeout", Duration.ofMillis(30_000))),
-        meters);
+    BatchSettings settings = new BatchSettings(config, "otel.bsp", 5000);
+    SpanProcessor replacement = new EncodedSpanProcessor(sender, settings.queueSize, settings.batchSize,
+        settings.delayNanos, settings.timeoutNanos, meters);
     untraced.detach();
     batch.shutdown().join(1, TimeUnit.SECONDS);
     return replacement;
@@ -74,12 +70,9 @@ final class EncodedExport {
     if (sender == null) {
       return processor;
     }
-    LogRecordProcessor replacement = new EncodedLogRecordProcessor(sender,
-        config.getInt("otel.blrp.max.queue.size", 2048),
-        config.getInt("otel.blrp.max.export.batch.size", 512),
-        nanos(config.getDuration("otel.blrp.schedule.delay", Duration.ofMillis(1000))),
-        nanos(config.getDuration("otel.blrp.export.timeout", Duration.ofMillis(30_000))),
-        meters);
+    BatchSettings settings = new BatchSettings(config, "otel.blrp", 1000);
+    LogRecordProcessor replacement = new EncodedLogRecordProcessor(sender, settings.queueSize, settings.batchSize,
+        settings.delayNanos, settings.timeoutNanos, meters);
     untraced.detach();
     batch.shutdown().join(1, TimeUnit.SECONDS);
     return replacement;
@@ -90,7 +83,25 @@ final class EncodedExport {
         && OtlpConfigUtil.PROTOCOL_HTTP_PROTOBUF.equals(OtlpConfigUtil.getOtlpProtocol(signal, config));
   }
 
-  private static long nanos(Duration duration) {
-    return duration.isZero() || duration.isNegative() ? Long.MAX_VALUE : duration.toNanos();
+  /**
+   * A batch processor's settings under {@code prefix}, with the SDK's defaults (ConfigValidator has
+   * replaced malformed values already), as the SDK's processor was built with them.
+   */
+  static final class BatchSettings {
+    final int queueSize;
+    final int batchSize;
+    final long delayNanos;
+    final long timeoutNanos;
+
+    BatchSettings(ConfigProperties config, String prefix, long defaultDelayMillis) {
+      queueSize = config.getInt(prefix + ".max.queue.size", 2048);
+      batchSize = config.getInt(prefix + ".max.export.batch.size", 512);
+      delayNanos = nanos(config.getDuration(prefix + ".schedule.delay", Duration.ofMillis(defaultDelayMillis)));
+      timeoutNanos = nanos(config.getDuration(prefix + ".export.timeout", Duration.ofMillis(30_000)));
+    }
+
+    private static long nanos(Duration duration) {
+      return duration.isZero() || duration.isNegative() ? Long.MAX_VALUE : duration.toNanos();
+    }
   }
 }

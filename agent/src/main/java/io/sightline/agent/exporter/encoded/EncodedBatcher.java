@@ -28,25 +28,23 @@ import java.util.function.Supplier;
  * The batching export path for OTLP over HTTP/protobuf, shared by spans ({@link EncodedSpanProcessor})
  * and log records ({@link EncodedLogRecordProcessor}): the same queue, batch, delay and timeout
  * semantics as the SDK's {@code BatchSpanProcessor} and {@code BatchLogRecordProcessor}
- * ({@code otel.bsp.*}, {@code otel.blrp.*}), but an item is encoded to protobuf on the thread that
- * ends or emits it, and only its bytes wait for the export.
+ * ({@code otel.bsp.*}, {@code otel.blrp.*}), the same items queued, but a batch is written to
+ * protobuf in one pass on the worker and handed to the sender as bytes.
  *
- * <p>Why: with the SDK's processors every ended span and emitted log record stays on the heap,
- * whole (the object, its attribute map, events, strings), until its batch has been sent, and is
- * then walked twice by the marshaler (sizes, then bytes). Under load that is thousands of live
- * objects at every young collection, which the collector copies (docs/benchmarks.md, "Sixth pass").
- * Here a queued item is one small object and one byte array, written once; the export request is
- * the concatenation of those arrays under their resource and scope headers.
+ * <p>Why: the SDK's processor turns each queued span into {@code SpanData}, then its stateless
+ * marshaler walks the batch twice (sizes, then bytes), and the sender's thread does the writing.
+ * Here the worker encodes each item once into a reusable buffer, remembering where it starts and
+ * ends, and the request is those slices copied under their resource and scope headers (encoded
+ * once and kept); the sender only copies bytes. Nothing of this runs on the application's threads:
+ * encoding there was measured to cost the request threads more than it saved.
  *
  * <p>The worker mirrors the SDK's: it wakes when a batch is full or the delay has passed, sends one
  * batch at a time and waits for it at most the export timeout. A full queue drops the item and
  * counts it (the SDK's {@code otel.sdk.processor.*.processed} with {@code error.type}, which the
- * drop monitor reports). An item that cannot be encoded is dropped with one warning; the
- * application never sees the failure.
+ * drop monitor reports). An item that cannot be encoded is left out of its request, counted, and
+ * reported in one warning; the application never sees the failure.
  */
-final class EncodedBatcher {
-  private static final int SCRATCH_KEEP = 64 * 1024;
-  private static final ThreadLocal<ProtoBuffer> SCRATCH = ThreadLocal.withInitial(() -> new ProtoBuffer(1024));
+final class EncodedBatcher<T, D> {
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   private static final AttributeKey<String> COMPONENT_TYPE = AttributeKey.stringKey("otel.component.type");
   private static final AttributeKey<String> COMPONENT_NAME = AttributeKey.stringKey("otel.component.name");
@@ -74,13 +72,24 @@ final class EncodedBatcher {
   }
 
   /** Writes one item into the buffer as a complete {@code Scope*.items} field. */
-  interface Encoder<T> {
-    void encode(ProtoBuffer out, T item);
+  interface Encoder<D> {
+    void encode(ProtoBuffer out, D item);
+  }
+
+  /** How a queued item ({@code T}) becomes the data ({@code D}) that is grouped and encoded. */
+  interface Codec<T, D> extends Encoder<D> {
+    /** Called on the worker, once per item. */
+    D data(T item);
+
+    Resource resource(D data);
+
+    InstrumentationScopeInfo scope(D data);
   }
 
   private final Signal signalInfo;
   private final EncodedSender sender;
-  private final Queue<EncodedItem> queue;
+  private final Codec<T, D> codec;
+  private final Queue<T> queue;
   private final int maxQueueSize;
   private final int maxBatchSize;
   private final long delayNanos;
@@ -96,9 +105,10 @@ final class EncodedBatcher {
   private final LongAdder droppedUnencodable = new LongAdder();
   private volatile boolean continueWork = true;
 
-  EncodedBatcher(Signal signalInfo, EncodedSender sender, int maxQueueSize, int maxBatchSize, long delayNanos,
-      long timeoutNanos, Supplier<MeterProvider> meterProvider) {
+  EncodedBatcher(Signal signalInfo, Codec<T, D> codec, EncodedSender sender, int maxQueueSize, int maxBatchSize,
+      long delayNanos, long timeoutNanos, Supplier<MeterProvider> meterProvider) {
     this.signalInfo = signalInfo;
+    this.codec = codec;
     this.sender = sender;
     this.maxQueueSize = maxQueueSize;
     this.maxBatchSize = Math.min(maxBatchSize, maxQueueSize);
@@ -114,38 +124,13 @@ final class EncodedBatcher {
     return shutdown.get();
   }
 
-  /**
-   * Encodes {@code item} on the calling thread and queues its bytes. Never throws: an item that
-   * cannot be encoded, or finds the queue full, is dropped and counted.
-   */
-  <T> void add(Encoder<T> encoder, T item, Resource resource, InstrumentationScopeInfo scope) {
-    EncodedItem encoded;
-    try {
-      encoded = new EncodedItem(resource, scope, encode(encoder, item));
-    } catch (RuntimeException e) {
-      droppedUnencodable.increment();
-      if (encodingWarned.compareAndSet(false, true)) {
-        AgentLog.warn("a " + signalInfo.items + " record could not be encoded for export and was dropped (" + e
-            + "); further ones are dropped silently and counted");
-      }
-      return;
-    }
-    if (!queue.offer(encoded)) {
+  /** Queues {@code item}; a full queue drops and counts it. Never blocks, never throws. */
+  void add(T item) {
+    if (!queue.offer(item)) {
       droppedQueueFull.increment();
     } else if (queue.size() >= itemsNeeded.get()) {
       signal.offer(Boolean.TRUE);
     }
-  }
-
-  static <T> byte[] encode(Encoder<T> encoder, T item) {
-    ProtoBuffer scratch = SCRATCH.get();
-    scratch.reset();
-    encoder.encode(scratch, item);
-    byte[] bytes = scratch.toByteArray();
-    if (scratch.array().length > SCRATCH_KEEP) {
-      SCRATCH.remove(); // one huge item does not pin a huge buffer to the thread
-    }
-    return bytes;
   }
 
   CompletableResultCode forceFlush() {
@@ -206,23 +191,10 @@ final class EncodedBatcher {
     return exported.sum();
   }
 
-  /** An item's bytes (one {@code Scope*.items} field) and what it is grouped under. */
-  static final class EncodedItem {
-    final Resource resource;
-    final InstrumentationScopeInfo scope;
-    final byte[] bytes;
-
-    EncodedItem(Resource resource, InstrumentationScopeInfo scope, byte[] bytes) {
-      this.resource = resource;
-      this.scope = scope;
-      this.bytes = bytes;
-    }
-  }
-
   private final class Worker implements Runnable {
     private final Supplier<MeterProvider> meterProvider;
-    private final List<EncodedItem> batch = new ArrayList<>();
-    private final RequestWriter writer = new RequestWriter();
+    private final List<T> batch = new ArrayList<>();
+    private final RequestWriter<T, D> writer = new RequestWriter<>(codec);
     private boolean metricsRegistered;
     private long nextExportTime;
 
@@ -264,7 +236,7 @@ final class EncodedBatcher {
     private void flush(CompletableResultCode result) {
       int remaining = queue.size();
       while (remaining > 0) {
-        EncodedItem item = queue.poll();
+        T item = queue.poll();
         if (item == null) {
           break;
         }
@@ -286,6 +258,17 @@ final class EncodedBatcher {
       int count = batch.size();
       try {
         RequestWriter.Request request = writer.write(batch);
+        if (request.unencodable > 0) {
+          droppedUnencodable.add(request.unencodable);
+          count -= request.unencodable;
+          if (encodingWarned.compareAndSet(false, true)) {
+            AgentLog.warn("a " + signalInfo.items + " could not be encoded for export and was dropped ("
+                + request.firstError + "); further ones are dropped silently and counted");
+          }
+          if (count == 0) {
+            return;
+          }
+        }
         CompletableResultCode result = sender.send(request.bytes, request.length, count);
         result.join(timeoutNanos, TimeUnit.NANOSECONDS);
         if (result.isSuccess()) {
@@ -350,55 +333,99 @@ final class EncodedBatcher {
   }
 
   /**
-   * Writes a batch as one export request: per resource, per scope, the items' bytes as they are.
-   * The scope and resource headers are encoded once and kept.
+   * Writes a batch as one export request. Each item is encoded once into a scratch buffer (its
+   * start and end remembered); the request is then those slices, per resource and per scope, under
+   * the resource and scope headers (encoded once and kept). Both buffers are reused from batch to
+   * batch; they grow to the largest batch and stay that size.
    */
-  static final class RequestWriter {
+  static final class RequestWriter<T, D> {
     private static final int MAX_CACHED = 256;
+    private final Codec<T, D> codec;
     private final Map<InstrumentationScopeInfo, byte[]> scopes = new IdentityHashMap<>();
     private final Map<Resource, byte[]> resources = new IdentityHashMap<>();
     private final List<InstrumentationScopeInfo> scopeOrder = new ArrayList<>();
     private final List<Resource> resourceOrder = new ArrayList<>();
+    private final List<D> data = new ArrayList<>();
+    private final ProtoBuffer items = new ProtoBuffer(64 * 1024);
+    private int[] starts = new int[512];
+    private int[] ends = new int[512];
     private ProtoBuffer body = new ProtoBuffer(64 * 1024);
+
+    RequestWriter(Codec<T, D> codec) {
+      this.codec = codec;
+    }
 
     static final class Request {
       final byte[] bytes;
       final int length;
+      final int unencodable;
+      final RuntimeException firstError;
 
-      Request(byte[] bytes, int length) {
+      Request(byte[] bytes, int length, int unencodable, RuntimeException firstError) {
         this.bytes = bytes;
         this.length = length;
+        this.unencodable = unencodable;
+        this.firstError = firstError;
       }
     }
 
-    Request write(List<EncodedItem> batch) {
+    Request write(List<T> batch) {
+      int count = batch.size();
+      if (starts.length < count) {
+        starts = new int[count];
+        ends = new int[count];
+      }
+      data.clear();
+      items.reset();
+      int unencodable = 0;
+      RuntimeException firstError = null;
+      for (int i = 0; i < count; i++) {
+        int start = items.size();
+        D item;
+        try {
+          item = codec.data(batch.get(i));
+          codec.encode(items, item);
+        } catch (RuntimeException e) {
+          item = null;
+          items.truncate(start);
+          unencodable++;
+          if (firstError == null) {
+            firstError = e;
+          }
+        }
+        data.add(item);
+        starts[i] = start;
+        ends[i] = items.size();
+      }
+
       body.reset();
       resourceOrder.clear();
-      for (int i = 0; i < batch.size(); i++) {
-        Resource resource = batch.get(i).resource;
-        if (!containsIdentity(resourceOrder, resource)) {
-          resourceOrder.add(resource);
+      for (int i = 0; i < count; i++) {
+        D item = data.get(i);
+        if (item != null && !containsIdentity(resourceOrder, codec.resource(item))) {
+          resourceOrder.add(codec.resource(item));
         }
       }
+      byte[] encoded = items.array();
       for (Resource resource : resourceOrder) {
         int resourceMark = body.begin(OtlpEncoding.REQUEST_RESOURCE_ITEMS);
         byte[] resourceBytes = cached(resources, resource, OtlpEncoding::resource);
         body.raw(resourceBytes, 0, resourceBytes.length);
         scopeOrder.clear();
-        for (int i = 0; i < batch.size(); i++) {
-          EncodedItem item = batch.get(i);
-          if (item.resource == resource && !containsIdentity(scopeOrder, item.scope)) {
-            scopeOrder.add(item.scope);
+        for (int i = 0; i < count; i++) {
+          D item = data.get(i);
+          if (item != null && codec.resource(item) == resource && !containsIdentity(scopeOrder, codec.scope(item))) {
+            scopeOrder.add(codec.scope(item));
           }
         }
         for (InstrumentationScopeInfo scope : scopeOrder) {
           int scopeMark = body.begin(OtlpEncoding.RESOURCE_ITEMS_SCOPE_ITEMS);
           byte[] scopeBytes = cached(scopes, scope, OtlpEncoding::scope);
           body.raw(scopeBytes, 0, scopeBytes.length);
-          for (int i = 0; i < batch.size(); i++) {
-            EncodedItem item = batch.get(i);
-            if (item.scope == scope && item.resource == resource) {
-              body.raw(item.bytes, 0, item.bytes.length);
+          for (int i = 0; i < count; i++) {
+            D item = data.get(i);
+            if (item != null && codec.scope(item) == scope && codec.resource(item) == resource) {
+              body.raw(encoded, starts[i], ends[i] - starts[i]);
             }
           }
           body.optionalString(OtlpEncoding.SCOPE_ITEMS_SCHEMA_URL, scope.getSchemaUrl());
@@ -407,7 +434,8 @@ final class EncodedBatcher {
         body.optionalString(OtlpEncoding.RESOURCE_ITEMS_SCHEMA_URL, resource.getSchemaUrl());
         body.end(resourceMark);
       }
-      return new Request(body.array(), body.size());
+      data.clear(); // the batch's items are not kept alive until the next one
+      return new Request(body.array(), body.size(), unencodable, firstError);
     }
 
     private static <K> byte[] cached(Map<K, byte[]> cache, K key, Encoder<K> encoder) {

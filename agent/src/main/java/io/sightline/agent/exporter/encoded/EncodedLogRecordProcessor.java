@@ -2,63 +2,61 @@ package io.sightline.agent.exporter.encoded;
 
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.resources.Resource;
 import java.util.function.Supplier;
 
 /**
- * In place of the SDK's {@code BatchLogRecordProcessor} for OTLP over HTTP/protobuf: a log record is
- * encoded when it is emitted, on the thread that emits it, and only its bytes wait for the export
- * ({@link EncodedBatcher}).
+ * In place of the SDK's {@code BatchLogRecordProcessor} for OTLP over HTTP/protobuf: the same queue
+ * of emitted records (their data, taken on the emitting thread as the SDK's processor does); the
+ * worker writes each batch to protobuf in one pass ({@link EncodedBatcher}).
  */
-public final class EncodedLogRecordProcessor implements LogRecordProcessor {
-  static final EncodedBatcher.Signal LOGS = new EncodedBatcher.Signal("log", "sightline-log-export",
+public final class EncodedLogRecordProcessor extends EncodedProcessor implements LogRecordProcessor {
+  static final EncodedBatcher.Signal LOGS = new EncodedBatcher.Signal("log record", "sightline-log-export",
       "otel.sdk.processor.log", "{log_record}", "batching_log_processor", "log records", "io.opentelemetry.sdk.logs");
-  private static final EncodedBatcher.Encoder<LogRecordData> ENCODER = OtlpLogEncoder::logRecord;
+  static final EncodedBatcher.Codec<LogRecordData, LogRecordData> CODEC =
+      new EncodedBatcher.Codec<LogRecordData, LogRecordData>() {
+        @Override
+        public LogRecordData data(LogRecordData log) {
+          return log;
+        }
 
-  private final EncodedBatcher batcher;
+        @Override
+        public Resource resource(LogRecordData data) {
+          return data.getResource();
+        }
+
+        @Override
+        public InstrumentationScopeInfo scope(LogRecordData data) {
+          return data.getInstrumentationScopeInfo();
+        }
+
+        @Override
+        public void encode(ProtoBuffer out, LogRecordData data) {
+          OtlpLogEncoder.logRecord(out, data);
+        }
+      };
+
+  private final EncodedBatcher<LogRecordData, LogRecordData> logs;
 
   public EncodedLogRecordProcessor(EncodedSender sender, int maxQueueSize, int maxBatchSize, long delayNanos,
       long timeoutNanos, Supplier<MeterProvider> meterProvider) {
-    batcher = new EncodedBatcher(LOGS, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos, meterProvider);
+    this(new EncodedBatcher<>(LOGS, CODEC, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos,
+        meterProvider));
+  }
+
+  private EncodedLogRecordProcessor(EncodedBatcher<LogRecordData, LogRecordData> logs) {
+    super(logs);
+    this.logs = logs;
   }
 
   @Override
   public void onEmit(Context context, ReadWriteLogRecord logRecord) {
-    if (batcher.isShutdown()) {
-      return;
+    if (!logs.isShutdown()) {
+      logs.add(logRecord.toLogRecordData());
     }
-    LogRecordData data = logRecord.toLogRecordData();
-    batcher.add(ENCODER, data, data.getResource(), data.getInstrumentationScopeInfo());
-  }
-
-  /** The bytes {@link #onEmit} queues for {@code logRecord} (tests). */
-  static byte[] encode(LogRecordData logRecord) {
-    return EncodedBatcher.encode(ENCODER, logRecord);
-  }
-
-  @Override
-  public CompletableResultCode forceFlush() {
-    return batcher.forceFlush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return batcher.shutdown();
-  }
-
-  long dropped() {
-    return batcher.dropped();
-  }
-
-  long exported() {
-    return batcher.exported();
-  }
-
-  @Override
-  public String toString() {
-    return "EncodedLogRecordProcessor{" + batcher + "}";
   }
 }

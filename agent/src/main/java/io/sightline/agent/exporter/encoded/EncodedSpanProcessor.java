@@ -2,7 +2,8 @@ package io.sightline.agent.exporter.encoded;
 
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -10,20 +11,45 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.function.Supplier;
 
 /**
- * In place of the SDK's {@code BatchSpanProcessor} for OTLP over HTTP/protobuf: a sampled span is
- * encoded when it ends, on the thread that ends it, and only its bytes wait for the export
- * ({@link EncodedBatcher}).
+ * In place of the SDK's {@code BatchSpanProcessor} for OTLP over HTTP/protobuf: the same queue of
+ * ended, sampled spans; the worker writes each batch to protobuf in one pass ({@link EncodedBatcher}).
  */
-public final class EncodedSpanProcessor implements SpanProcessor {
+public final class EncodedSpanProcessor extends EncodedProcessor implements SpanProcessor {
   static final EncodedBatcher.Signal SPANS = new EncodedBatcher.Signal("span", "sightline-span-export",
       "otel.sdk.processor.span", "span", "batching_span_processor", "spans", "io.opentelemetry.sdk.trace");
-  private static final EncodedBatcher.Encoder<SpanData> ENCODER = OtlpSpanEncoder::span;
+  static final EncodedBatcher.Codec<ReadableSpan, SpanData> CODEC = new EncodedBatcher.Codec<ReadableSpan, SpanData>() {
+    @Override
+    public SpanData data(ReadableSpan span) {
+      return span.toSpanData();
+    }
 
-  private final EncodedBatcher batcher;
+    @Override
+    public Resource resource(SpanData data) {
+      return data.getResource();
+    }
+
+    @Override
+    public InstrumentationScopeInfo scope(SpanData data) {
+      return data.getInstrumentationScopeInfo();
+    }
+
+    @Override
+    public void encode(ProtoBuffer out, SpanData data) {
+      OtlpSpanEncoder.span(out, data);
+    }
+  };
+
+  private final EncodedBatcher<ReadableSpan, SpanData> spans;
 
   public EncodedSpanProcessor(EncodedSender sender, int maxQueueSize, int maxBatchSize, long delayNanos,
       long timeoutNanos, Supplier<MeterProvider> meterProvider) {
-    batcher = new EncodedBatcher(SPANS, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos, meterProvider);
+    this(new EncodedBatcher<>(SPANS, CODEC, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos,
+        meterProvider));
+  }
+
+  private EncodedSpanProcessor(EncodedBatcher<ReadableSpan, SpanData> spans) {
+    super(spans);
+    this.spans = spans;
   }
 
   @Override
@@ -36,43 +62,13 @@ public final class EncodedSpanProcessor implements SpanProcessor {
 
   @Override
   public void onEnd(ReadableSpan span) {
-    if (!span.getSpanContext().isSampled() || batcher.isShutdown()) {
-      return;
+    if (span.getSpanContext().isSampled() && !spans.isShutdown()) {
+      spans.add(span);
     }
-    SpanData data = span.toSpanData();
-    batcher.add(ENCODER, data, data.getResource(), data.getInstrumentationScopeInfo());
-  }
-
-  /** The bytes {@link #onEnd} queues for {@code span} (tests). */
-  static byte[] encode(ReadableSpan span) {
-    return EncodedBatcher.encode(ENCODER, span.toSpanData());
   }
 
   @Override
   public boolean isEndRequired() {
     return true;
-  }
-
-  @Override
-  public CompletableResultCode forceFlush() {
-    return batcher.forceFlush();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    return batcher.shutdown();
-  }
-
-  long dropped() {
-    return batcher.dropped();
-  }
-
-  long exported() {
-    return batcher.exported();
-  }
-
-  @Override
-  public String toString() {
-    return "EncodedSpanProcessor{" + batcher + "}";
   }
 }

@@ -38,6 +38,11 @@ final class ProtoBuffer {
     size = 0;
   }
 
+  /** Forgets everything written after the first {@code length} bytes. */
+  void truncate(int length) {
+    size = length;
+  }
+
   byte[] toByteArray() {
     return Arrays.copyOf(bytes, size);
   }

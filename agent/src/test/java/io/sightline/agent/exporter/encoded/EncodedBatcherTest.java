@@ -24,13 +24,34 @@ class EncodedBatcherTest {
   private static final Resource RESOURCE = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "t"));
   private static final InstrumentationScopeInfo SCOPE_A = InstrumentationScopeInfo.create("a");
   private static final InstrumentationScopeInfo SCOPE_B = InstrumentationScopeInfo.create("b");
-  /** An item is a log record whose body is the given text. */
-  private static final EncodedBatcher.Encoder<String> BODY = (out, text) -> {
-    int mark = out.begin(OtlpEncoding.SCOPE_ITEMS_ITEMS);
-    int body = out.begin(5);
-    out.string(1, text);
-    out.end(body);
-    out.end(mark);
+  /** An item is a log record whose body is the given text, in scope "a" or, for text starting with "b:", "b". */
+  private static final EncodedBatcher.Codec<String, String> BODIES = new EncodedBatcher.Codec<String, String>() {
+    @Override
+    public String data(String text) {
+      if (text.startsWith("bad")) {
+        throw new IllegalStateException("cannot encode " + text);
+      }
+      return text;
+    }
+
+    @Override
+    public Resource resource(String text) {
+      return RESOURCE;
+    }
+
+    @Override
+    public InstrumentationScopeInfo scope(String text) {
+      return text.startsWith("b:") ? SCOPE_B : SCOPE_A;
+    }
+
+    @Override
+    public void encode(ProtoBuffer out, String text) {
+      int mark = out.begin(OtlpEncoding.SCOPE_ITEMS_ITEMS);
+      int body = out.begin(5);
+      out.string(1, text.startsWith("b:") ? text.substring(2) : text);
+      out.end(body);
+      out.end(mark);
+    }
   };
   private static final long NO_DELAY_SOON = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -78,19 +99,19 @@ class EncodedBatcherTest {
     return bodies;
   }
 
-  private static EncodedBatcher batcher(RecordingSender sender, int queue, int batch, long delayNanos) {
-    return new EncodedBatcher(EncodedLogRecordProcessor.LOGS, sender, queue, batch, delayNanos,
+  private static EncodedBatcher<String, String> batcher(RecordingSender sender, int queue, int batch, long delayNanos) {
+    return new EncodedBatcher<>(EncodedLogRecordProcessor.LOGS, BODIES, sender, queue, batch, delayNanos,
         TimeUnit.SECONDS.toNanos(5), () -> null);
   }
 
   @Test
   void everyItemIsSentOnceInBatchesNoLargerThanTheBatchSizeGroupedByScope() {
     RecordingSender sender = new RecordingSender();
-    EncodedBatcher batcher = batcher(sender, 1000, 7, TimeUnit.SECONDS.toNanos(30));
+    EncodedBatcher<String, String> batcher = batcher(sender, 1000, 7, TimeUnit.SECONDS.toNanos(30));
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       InstrumentationScopeInfo scope = i % 3 == 0 ? SCOPE_B : SCOPE_A;
-      batcher.add(BODY, "item " + i, RESOURCE, scope);
+      batcher.add((scope == SCOPE_B ? "b:" : "") + "item " + i);
       expected.add(scope.getName() + ":item " + i);
     }
     assertThat(batcher.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -111,8 +132,8 @@ class EncodedBatcherTest {
   @Test
   void theScheduleDelaySendsAPartialBatchWithoutAFlush() {
     RecordingSender sender = new RecordingSender();
-    EncodedBatcher batcher = batcher(sender, 100, 50, NO_DELAY_SOON);
-    batcher.add(BODY, "alone", RESOURCE, SCOPE_A);
+    EncodedBatcher<String, String> batcher = batcher(sender, 100, 50, NO_DELAY_SOON);
+    batcher.add("alone");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (sender.requests.isEmpty() && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -126,9 +147,9 @@ class EncodedBatcherTest {
     RecordingSender sender = new RecordingSender();
     sender.hold = new CountDownLatch(1);
     // A power of two: the SDK's queue rounds its capacity up to one.
-    EncodedBatcher batcher = batcher(sender, 16, 5, NO_DELAY_SOON);
+    EncodedBatcher<String, String> batcher = batcher(sender, 16, 5, NO_DELAY_SOON);
     for (int i = 0; i < 5; i++) {
-      batcher.add(BODY, "first " + i, RESOURCE, SCOPE_A);
+      batcher.add("first " + i);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (sender.requests.isEmpty() && System.nanoTime() < deadline) {
@@ -137,7 +158,7 @@ class EncodedBatcherTest {
     // The worker now waits on the stuck export: 16 fit in the queue, 9 do not.
     long start = System.nanoTime();
     for (int i = 0; i < 25; i++) {
-      batcher.add(BODY, "later " + i, RESOURCE, SCOPE_A);
+      batcher.add("later " + i);
     }
     assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(2));
     assertThat(batcher.dropped()).isEqualTo(9);
@@ -151,15 +172,14 @@ class EncodedBatcherTest {
 
   @Test
   void failedExportsAndUnencodableItemsAreCountedNotThrown() {
+    // Four fail to export, one cannot be encoded: five dropped.
     RecordingSender sender = new RecordingSender();
     sender.fail = true;
-    EncodedBatcher batcher = batcher(sender, 100, 10, TimeUnit.SECONDS.toNanos(30));
+    EncodedBatcher<String, String> batcher = batcher(sender, 100, 10, TimeUnit.SECONDS.toNanos(30));
     for (int i = 0; i < 4; i++) {
-      batcher.add(BODY, "x" + i, RESOURCE, SCOPE_A);
+      batcher.add("x" + i);
     }
-    batcher.add((out, text) -> {
-      throw new IllegalStateException("cannot encode " + text);
-    }, "bad", RESOURCE, SCOPE_A);
+    batcher.add("bad one");
     assertThat(batcher.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(batcher.dropped()).isEqualTo(5);
     assertThat(batcher.exported()).isZero();
@@ -167,11 +187,25 @@ class EncodedBatcherTest {
   }
 
   @Test
+  void anItemThatCannotBeEncodedIsLeftOutOfItsRequestAndTheOthersGo() {
+    RecordingSender sender = new RecordingSender();
+    EncodedBatcher<String, String> batcher = batcher(sender, 100, 10, TimeUnit.SECONDS.toNanos(30));
+    batcher.add("before");
+    batcher.add("bad apple");
+    batcher.add("b:after");
+    assertThat(batcher.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(bodies(sender.requests)).containsExactlyInAnyOrder("a:before", "b:after");
+    assertThat(batcher.dropped()).isEqualTo(1);
+    assertThat(batcher.exported()).isEqualTo(2);
+    batcher.shutdown().join(5, TimeUnit.SECONDS);
+  }
+
+  @Test
   void shutdownSendsWhatIsQueuedThenShutsTheSenderDownAndAcceptsNothingMore() {
     RecordingSender sender = new RecordingSender();
-    EncodedBatcher batcher = batcher(sender, 100, 10, TimeUnit.SECONDS.toNanos(30));
+    EncodedBatcher<String, String> batcher = batcher(sender, 100, 10, TimeUnit.SECONDS.toNanos(30));
     for (int i = 0; i < 3; i++) {
-      batcher.add(BODY, "pending " + i, RESOURCE, SCOPE_A);
+      batcher.add("pending " + i);
     }
     assertThat(batcher.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(bodies(sender.requests)).containsExactlyInAnyOrder("a:pending 0", "a:pending 1", "a:pending 2");

@@ -81,12 +81,9 @@ class OtlpLogEncoderTest {
       other.logRecordBuilder().setBody(Value.of(new byte[] {0, 1, 2})).setSeverity(Severity.TRACE2).emit();
     }
 
-    List<EncodedBatcher.EncodedItem> encoded = new ArrayList<>();
-    for (LogRecordData log : emitted) {
-      encoded.add(new EncodedBatcher.EncodedItem(log.getResource(), log.getInstrumentationScopeInfo(),
-          EncodedLogRecordProcessor.encode(log)));
-    }
-    EncodedBatcher.RequestWriter.Request request = new EncodedBatcher.RequestWriter().write(encoded);
+    EncodedBatcher.RequestWriter.Request request =
+        new EncodedBatcher.RequestWriter<>(EncodedLogRecordProcessor.CODEC).write(emitted);
+    assertThat(request.unencodable).isZero();
     ExportLogsServiceRequest ours = ExportLogsServiceRequest.parseFrom(Arrays.copyOf(request.bytes, request.length));
 
     ByteArrayOutputStream sdkBytes = new ByteArrayOutputStream();

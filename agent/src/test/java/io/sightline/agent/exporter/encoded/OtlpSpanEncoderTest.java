@@ -160,14 +160,12 @@ class OtlpSpanEncoderTest {
 
   private static void assertSameAsSdk(List<ReadableSpan> spans) throws Exception {
     List<SpanData> data = new ArrayList<>();
-    List<EncodedBatcher.EncodedItem> encoded = new ArrayList<>();
     for (ReadableSpan span : spans) {
-      SpanData spanData = span.toSpanData();
-      data.add(spanData);
-      encoded.add(new EncodedBatcher.EncodedItem(spanData.getResource(), spanData.getInstrumentationScopeInfo(),
-          EncodedSpanProcessor.encode(span)));
+      data.add(span.toSpanData());
     }
-    EncodedBatcher.RequestWriter.Request request = new EncodedBatcher.RequestWriter().write(encoded);
+    EncodedBatcher.RequestWriter.Request request =
+        new EncodedBatcher.RequestWriter<>(EncodedSpanProcessor.CODEC).write(spans);
+    assertThat(request.unencodable).isZero();
     ExportTraceServiceRequest ours = ExportTraceServiceRequest.parseFrom(
         Arrays.copyOf(request.bytes, request.length));
 
