@@ -56,7 +56,8 @@ final class EncodedExport {
   }
 
   /** The same for log records and the SDK's {@code BatchLogRecordProcessor} ({@code otel.blrp.*}). */
-  static LogRecordProcessor logs(LogRecordProcessor processor, ConfigProperties config, Supplier<MeterProvider> meters) {
+  static LogRecordProcessor logs(LogRecordProcessor processor, ConfigProperties config,
+      Supplier<MeterProvider> meters) {
     if (!(processor instanceof BatchLogRecordProcessor) || !applies(config, OtlpConfigUtil.DATA_TYPE_LOGS)) {
       return processor;
     }

@@ -61,13 +61,13 @@ final class EncodedBatcher<T, D> {
 
     Signal(String items, String threadName, String metricPrefix, String unit, String componentType,
         String itemsDescription, String meterScope) {
-      this.meterScope = meterScope;
       this.items = items;
       this.threadName = threadName;
       this.metricPrefix = metricPrefix;
       this.unit = unit;
       this.componentType = componentType;
       this.itemsDescription = itemsDescription;
+      this.meterScope = meterScope;
     }
   }
 
@@ -206,7 +206,11 @@ final class EncodedBatcher<T, D> {
     public void run() {
       nextExportTime = System.nanoTime() + delayNanos;
       while (continueWork) {
-        registerMetricsOnce();
+        try {
+          registerMetricsOnce();
+        } catch (RuntimeException e) {
+          AgentLog.debug(signalInfo.items + " processor metrics not registered: " + e);
+        }
         CompletableResultCode flush = flushRequested.get();
         if (flush != null) {
           flush(flush);
@@ -310,7 +314,8 @@ final class EncodedBatcher<T, D> {
       Attributes unencodable = component.toBuilder().put(ERROR_TYPE, "encoding_failed").build();
       // As the SDK's processors report them: a series appears once it has something to count.
       meter.counterBuilder(prefix + ".processed").setUnit(signalInfo.unit)
-          .setDescription("The number of " + items + " for which the processing has finished, either successful or failed")
+          .setDescription("The number of " + items
+              + " for which the processing has finished, either successful or failed")
           .buildWithCallback(measurement -> {
             recordIfAny(measurement, exported.sum(), component);
             recordIfAny(measurement, droppedQueueFull.sum(), queueFull);
@@ -321,7 +326,8 @@ final class EncodedBatcher<T, D> {
           .setDescription("The number of " + items + " in the queue of a given instance of an SDK processor")
           .buildWithCallback(measurement -> measurement.record(queue.size(), component));
       meter.upDownCounterBuilder(prefix + ".queue.capacity").setUnit(signalInfo.unit)
-          .setDescription("The maximum number of " + items + " the queue of a given instance of an SDK processor can hold")
+          .setDescription("The maximum number of " + items
+              + " the queue of a given instance of an SDK processor can hold")
           .buildWithCallback(measurement -> measurement.record(maxQueueSize, component));
     }
   }

@@ -15,9 +15,9 @@ import java.util.List;
  * so that a collector cannot tell the two apart. {@code OtlpSpanEncoderTest} checks it against the
  * SDK's marshaler.
  *
- * <p>A span is written once, when it ends, as a complete {@code ScopeSpans.spans} field (tag and
- * length included): the export request is then the concatenation of such fields under their
- * scopes, with no second walk over the span and no size pass.
+ * <p>A span is written once, by the export worker, as a complete {@code ScopeSpans.spans} field
+ * (tag and length included): the export request is then the concatenation of such fields under
+ * their scopes, with no second walk over the span and no size pass.
  */
 final class OtlpSpanEncoder {
   // Span
