@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * of emitted records (their data, taken on the emitting thread as the SDK's processor does); the
  * worker writes each batch to protobuf in one pass ({@link EncodedBatcher}).
  */
-public final class EncodedLogRecordProcessor extends EncodedProcessor implements LogRecordProcessor {
+public final class EncodedLogRecordProcessor extends EncodedProcessor<LogRecordData> implements LogRecordProcessor {
   static final EncodedBatcher.Signal LOGS = new EncodedBatcher.Signal("log record", "sightline-log-export",
       "otel.sdk.processor.log", "{log_record}", "batching_log_processor", "log records", "io.opentelemetry.sdk.logs");
   static final EncodedBatcher.Codec<LogRecordData, LogRecordData> CODEC =
@@ -40,23 +40,14 @@ public final class EncodedLogRecordProcessor extends EncodedProcessor implements
         }
       };
 
-  private final EncodedBatcher<LogRecordData, LogRecordData> logs;
-
   public EncodedLogRecordProcessor(EncodedSender sender, int maxQueueSize, int maxBatchSize, long delayNanos,
       long timeoutNanos, Supplier<MeterProvider> meterProvider) {
-    this(new EncodedBatcher<>(LOGS, CODEC, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos,
+    super(new EncodedBatcher<>(LOGS, CODEC, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos,
         meterProvider));
-  }
-
-  private EncodedLogRecordProcessor(EncodedBatcher<LogRecordData, LogRecordData> logs) {
-    super(logs);
-    this.logs = logs;
   }
 
   @Override
   public void onEmit(Context context, ReadWriteLogRecord logRecord) {
-    if (!logs.isShutdown()) {
-      logs.add(logRecord.toLogRecordData());
-    }
+    enqueue(logRecord.toLogRecordData());
   }
 }

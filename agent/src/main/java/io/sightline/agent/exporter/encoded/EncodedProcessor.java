@@ -2,12 +2,19 @@ package io.sightline.agent.exporter.encoded;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 
-/** What the span and the log record processor share: their batcher, its flush, shutdown and counts. */
-abstract class EncodedProcessor {
-  final EncodedBatcher<?, ?> batcher;
+/** What the span and the log record processor share: their batcher, queueing, flush and shutdown. */
+abstract class EncodedProcessor<T> {
+  private final EncodedBatcher<T, ?> batcher;
 
-  EncodedProcessor(EncodedBatcher<?, ?> batcher) {
+  EncodedProcessor(EncodedBatcher<T, ?> batcher) {
     this.batcher = batcher;
+  }
+
+  /** Queues {@code item} unless the processor is shut down. */
+  final void enqueue(T item) {
+    if (!batcher.isShutdown()) {
+      batcher.add(item);
+    }
   }
 
   public CompletableResultCode forceFlush() {
@@ -16,14 +23,6 @@ abstract class EncodedProcessor {
 
   public CompletableResultCode shutdown() {
     return batcher.shutdown();
-  }
-
-  long dropped() {
-    return batcher.dropped();
-  }
-
-  long exported() {
-    return batcher.exported();
   }
 
   @Override

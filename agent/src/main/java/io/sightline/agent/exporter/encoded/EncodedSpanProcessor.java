@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * In place of the SDK's {@code BatchSpanProcessor} for OTLP over HTTP/protobuf: the same queue of
  * ended, sampled spans; the worker writes each batch to protobuf in one pass ({@link EncodedBatcher}).
  */
-public final class EncodedSpanProcessor extends EncodedProcessor implements SpanProcessor {
+public final class EncodedSpanProcessor extends EncodedProcessor<ReadableSpan> implements SpanProcessor {
   static final EncodedBatcher.Signal SPANS = new EncodedBatcher.Signal("span", "sightline-span-export",
       "otel.sdk.processor.span", "span", "batching_span_processor", "spans", "io.opentelemetry.sdk.trace");
   static final EncodedBatcher.Codec<ReadableSpan, SpanData> CODEC = new EncodedBatcher.Codec<ReadableSpan, SpanData>() {
@@ -39,17 +39,10 @@ public final class EncodedSpanProcessor extends EncodedProcessor implements Span
     }
   };
 
-  private final EncodedBatcher<ReadableSpan, SpanData> spans;
-
   public EncodedSpanProcessor(EncodedSender sender, int maxQueueSize, int maxBatchSize, long delayNanos,
       long timeoutNanos, Supplier<MeterProvider> meterProvider) {
-    this(new EncodedBatcher<>(SPANS, CODEC, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos,
+    super(new EncodedBatcher<>(SPANS, CODEC, sender, maxQueueSize, maxBatchSize, delayNanos, timeoutNanos,
         meterProvider));
-  }
-
-  private EncodedSpanProcessor(EncodedBatcher<ReadableSpan, SpanData> spans) {
-    super(spans);
-    this.spans = spans;
   }
 
   @Override
@@ -62,8 +55,8 @@ public final class EncodedSpanProcessor extends EncodedProcessor implements Span
 
   @Override
   public void onEnd(ReadableSpan span) {
-    if (span.getSpanContext().isSampled() && !spans.isShutdown()) {
-      spans.add(span);
+    if (span.getSpanContext().isSampled()) {
+      enqueue(span);
     }
   }
 
