@@ -44,8 +44,9 @@ class AgentTelemetryEncodedExportTest {
             > batchThreadsBefore && System.currentTimeMillis() < deadline) {
           Thread.sleep(10);
         }
+        // At most as many as before: an earlier test's SDK workers may still be stopping.
         assertThat(threadsNamed("BatchSpanProcessor_WorkerThread") + threadsNamed("BatchLogRecordProcessor_WorkerThread"))
-            .isEqualTo(batchThreadsBefore);
+            .isLessThanOrEqualTo(batchThreadsBefore);
       }
       otel.getTracer("test").spanBuilder("encoded").startSpan().end();
       otel.getLogsBridge().get("test").logRecordBuilder().setBody("encoded").emit();

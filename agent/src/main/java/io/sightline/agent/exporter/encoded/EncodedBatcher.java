@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.internal.JcTools;
 import io.sightline.bootstrap.AgentLog;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,11 @@ import java.util.function.Supplier;
  * once and kept); the sender only copies bytes. Nothing of this runs on the application's threads:
  * encoding there was measured to cost the request threads more than it saved.
  *
- * <p>The worker mirrors the SDK's: it wakes when a batch is full or the delay has passed, sends one
- * batch at a time and waits for it at most the export timeout. A full queue drops the item and
+ * <p>The worker sends like the SDK's: a batch when it is full or the delay has passed, one batch at
+ * a time, waiting for it at most the export timeout. Unlike the SDK's, it also wakes for every
+ * {@value #WAKE_EVERY} items queued and encodes them then, so that queued spans and records die
+ * young instead of waiting for a full batch (the SDK's queue holds half a batch on average, which
+ * every young collection copies). A full queue drops the item and
  * counts it (the SDK's {@code otel.sdk.processor.*.processed} with {@code error.type}, which the
  * drop monitor reports). An item that cannot be encoded is left out of its request, counted, and
  * reported in one warning; the application never sees the failure.
@@ -48,6 +52,8 @@ final class EncodedBatcher<T, D> {
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   private static final AttributeKey<String> COMPONENT_TYPE = AttributeKey.stringKey("otel.component.type");
   private static final AttributeKey<String> COMPONENT_NAME = AttributeKey.stringKey("otel.component.name");
+  /** The worker is woken once this many items are queued (or a batch is full, if smaller). */
+  static final int WAKE_EVERY = 64;
 
   /** What differs between signals: names for the thread, the warnings and the self-metrics. */
   static final class Signal {
@@ -193,7 +199,6 @@ final class EncodedBatcher<T, D> {
 
   private final class Worker implements Runnable {
     private final Supplier<MeterProvider> meterProvider;
-    private final List<T> batch = new ArrayList<>();
     private final RequestWriter<T, D> writer = new RequestWriter<>(codec);
     private boolean metricsRegistered;
     private long nextExportTime;
@@ -215,15 +220,18 @@ final class EncodedBatcher<T, D> {
         if (flush != null) {
           flush(flush);
         }
-        JcTools.drain(queue, maxBatchSize - batch.size(), batch::add);
-        if (batch.size() >= maxBatchSize || System.nanoTime() >= nextExportTime) {
+        JcTools.drain(queue, maxBatchSize - writer.pending(), writer::append);
+        if (writer.pending() >= maxBatchSize || System.nanoTime() >= nextExportTime) {
           exportBatch();
           nextExportTime = System.nanoTime() + delayNanos;
         }
         if (queue.isEmpty() && flushRequested.get() == null) {
           long wait = nextExportTime - System.nanoTime();
           if (wait > 0) {
-            itemsNeeded.set(maxBatchSize - batch.size());
+            // Woken for every few items, not only for a full batch: each is encoded soon after
+            // it was queued, so few queued spans or records are alive when a young collection
+            // runs (a full batch waiting in the queue was copied by each one).
+            itemsNeeded.set(Math.min(WAKE_EVERY, maxBatchSize - writer.pending()));
             try {
               signal.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
@@ -244,9 +252,9 @@ final class EncodedBatcher<T, D> {
         if (item == null) {
           break;
         }
-        batch.add(item);
+        writer.append(item);
         remaining--;
-        if (batch.size() >= maxBatchSize) {
+        if (writer.pending() >= maxBatchSize) {
           exportBatch();
         }
       }
@@ -256,12 +264,12 @@ final class EncodedBatcher<T, D> {
     }
 
     private void exportBatch() {
-      if (batch.isEmpty()) {
+      int count = writer.pending();
+      if (count == 0) {
         return;
       }
-      int count = batch.size();
       try {
-        RequestWriter.Request request = writer.write(batch);
+        RequestWriter.Request request = writer.finish();
         if (request.unencodable > 0) {
           droppedUnencodable.add(request.unencodable);
           count -= request.unencodable;
@@ -286,8 +294,6 @@ final class EncodedBatcher<T, D> {
       } catch (RuntimeException e) {
         droppedExportFailed.add(count);
         AgentLog.debug(signalInfo.items + " export failed: " + e);
-      } finally {
-        batch.clear();
       }
     }
 
@@ -339,10 +345,11 @@ final class EncodedBatcher<T, D> {
   }
 
   /**
-   * Writes a batch as one export request. Each item is encoded once into a scratch buffer (its
-   * start and end remembered); the request is then those slices, per resource and per scope, under
-   * the resource and scope headers (encoded once and kept). Both buffers are reused from batch to
-   * batch; they grow to the largest batch and stay that size.
+   * Builds one export request item by item. Each item is encoded when it is appended, into a
+   * scratch buffer (its start and end remembered, with its resource and scope); {@link #finish}
+   * then copies those slices, per resource and per scope, under the resource and scope headers
+   * (encoded once and kept). Nothing of an appended item is referenced afterwards. Both buffers are
+   * reused from request to request; they grow to the largest batch and stay that size.
    */
   static final class RequestWriter<T, D> {
     private static final int MAX_CACHED = 256;
@@ -351,10 +358,14 @@ final class EncodedBatcher<T, D> {
     private final Map<Resource, byte[]> resources = new IdentityHashMap<>();
     private final List<InstrumentationScopeInfo> scopeOrder = new ArrayList<>();
     private final List<Resource> resourceOrder = new ArrayList<>();
-    private final List<D> data = new ArrayList<>();
     private final ProtoBuffer items = new ProtoBuffer(64 * 1024);
     private int[] starts = new int[512];
     private int[] ends = new int[512];
+    private Resource[] itemResources = new Resource[512];
+    private InstrumentationScopeInfo[] itemScopes = new InstrumentationScopeInfo[512];
+    private int count;
+    private int unencodable;
+    private RuntimeException firstError;
     private ProtoBuffer body = new ProtoBuffer(64 * 1024);
 
     RequestWriter(Codec<T, D> codec) {
@@ -375,41 +386,55 @@ final class EncodedBatcher<T, D> {
       }
     }
 
-    Request write(List<T> batch) {
-      int count = batch.size();
-      if (starts.length < count) {
-        starts = new int[count];
-        ends = new int[count];
-      }
-      data.clear();
-      items.reset();
-      int unencodable = 0;
-      RuntimeException firstError = null;
-      for (int i = 0; i < count; i++) {
-        int start = items.size();
-        D item;
-        try {
-          item = codec.data(batch.get(i));
-          codec.encode(items, item);
-        } catch (RuntimeException e) {
-          item = null;
-          items.truncate(start);
-          unencodable++;
-          if (firstError == null) {
-            firstError = e;
-          }
-        }
-        data.add(item);
-        starts[i] = start;
-        ends[i] = items.size();
-      }
+    /** Items appended since the last request, including those that could not be encoded. */
+    int pending() {
+      return count + unencodable;
+    }
 
+    /** Encodes {@code item} into the request being built; one that fails is left out and counted. */
+    void append(T item) {
+      int start = items.size();
+      D data;
+      try {
+        data = codec.data(item);
+        codec.encode(items, data);
+      } catch (RuntimeException e) {
+        items.truncate(start);
+        unencodable++;
+        if (firstError == null) {
+          firstError = e;
+        }
+        return;
+      }
+      if (count == starts.length) {
+        int capacity = count * 2;
+        starts = Arrays.copyOf(starts, capacity);
+        ends = Arrays.copyOf(ends, capacity);
+        itemResources = Arrays.copyOf(itemResources, capacity);
+        itemScopes = Arrays.copyOf(itemScopes, capacity);
+      }
+      starts[count] = start;
+      ends[count] = items.size();
+      itemResources[count] = codec.resource(data);
+      itemScopes[count] = codec.scope(data);
+      count++;
+    }
+
+    /** The whole batch as one request. */
+    Request write(List<T> batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        append(batch.get(i));
+      }
+      return finish();
+    }
+
+    /** The request for the items appended so far; the writer starts the next one empty. */
+    Request finish() {
       body.reset();
       resourceOrder.clear();
       for (int i = 0; i < count; i++) {
-        D item = data.get(i);
-        if (item != null && !containsIdentity(resourceOrder, codec.resource(item))) {
-          resourceOrder.add(codec.resource(item));
+        if (!containsIdentity(resourceOrder, itemResources[i])) {
+          resourceOrder.add(itemResources[i]);
         }
       }
       byte[] encoded = items.array();
@@ -419,9 +444,8 @@ final class EncodedBatcher<T, D> {
         body.raw(resourceBytes, 0, resourceBytes.length);
         scopeOrder.clear();
         for (int i = 0; i < count; i++) {
-          D item = data.get(i);
-          if (item != null && codec.resource(item) == resource && !containsIdentity(scopeOrder, codec.scope(item))) {
-            scopeOrder.add(codec.scope(item));
+          if (itemResources[i] == resource && !containsIdentity(scopeOrder, itemScopes[i])) {
+            scopeOrder.add(itemScopes[i]);
           }
         }
         for (InstrumentationScopeInfo scope : scopeOrder) {
@@ -429,8 +453,7 @@ final class EncodedBatcher<T, D> {
           byte[] scopeBytes = cached(scopes, scope, OtlpEncoding::scope);
           body.raw(scopeBytes, 0, scopeBytes.length);
           for (int i = 0; i < count; i++) {
-            D item = data.get(i);
-            if (item != null && codec.scope(item) == scope && codec.resource(item) == resource) {
+            if (itemScopes[i] == scope && itemResources[i] == resource) {
               body.raw(encoded, starts[i], ends[i] - starts[i]);
             }
           }
@@ -440,8 +463,14 @@ final class EncodedBatcher<T, D> {
         body.optionalString(OtlpEncoding.RESOURCE_ITEMS_SCHEMA_URL, resource.getSchemaUrl());
         body.end(resourceMark);
       }
-      data.clear(); // the batch's items are not kept alive until the next one
-      return new Request(body.array(), body.size(), unencodable, firstError);
+      Request request = new Request(body.array(), body.size(), unencodable, firstError);
+      Arrays.fill(itemResources, 0, count, null);
+      Arrays.fill(itemScopes, 0, count, null);
+      items.reset();
+      count = 0;
+      unencodable = 0;
+      firstError = null;
+      return request;
     }
 
     private static <K> byte[] cached(Map<K, byte[]> cache, K key, Encoder<K> encoder) {

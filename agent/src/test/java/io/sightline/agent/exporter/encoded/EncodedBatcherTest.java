@@ -11,6 +11,7 @@ import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -212,5 +213,29 @@ class EncodedBatcherTest {
     assertThat(sender.shutDown).isTrue();
     assertThat(batcher.isShutdown()).isTrue();
     assertThat(batcher.shutdown().isSuccess()).isTrue(); // a second call is harmless
+  }
+  @Test
+  void queuedItemsAreEncodedAndReleasedLongBeforeTheirBatchIsSent() throws InterruptedException {
+    RecordingSender sender = new RecordingSender();
+    // A batch of 512 and a 30 s delay: none of these items is sent during the test.
+    EncodedBatcher<String, String> batcher = batcher(sender, 2048, 512, TimeUnit.SECONDS.toNanos(30));
+    List<WeakReference<String>> queued = new ArrayList<>();
+    for (int i = 0; i < 3 * EncodedBatcher.WAKE_EVERY; i++) {
+      String item = new String("item " + i); // a fresh object: nothing else refers to it
+      queued.add(new WeakReference<>(item));
+      batcher.add(item);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (queued.stream().anyMatch(ref -> ref.get() != null) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+
+    // The worker woke for every WAKE_EVERY items and encoded them: no item is kept until its batch
+    // goes out (with the SDK's processors, up to a batch of spans waits in the queue).
+    assertThat(queued).allSatisfy(ref -> assertThat(ref.get()).isNull());
+    assertThat(sender.requests).isEmpty();
+    assertThat(batcher.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(bodies(sender.requests)).hasSize(3 * EncodedBatcher.WAKE_EVERY).contains("a:item 0", "a:item 191");
   }
 }
