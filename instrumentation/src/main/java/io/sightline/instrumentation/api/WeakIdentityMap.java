@@ -29,10 +29,13 @@ public final class WeakIdentityMap<K, V> {
   }
 
   public V remove(K key) {
-    purge();
     if (map.isEmpty()) {
+      // Nothing to remove and nothing to purge (a queued reference of an entry already removed
+      // is dropped by the next write). This is the usual path of a RecentIdentityMap's removes:
+      // the map is not touched beyond its size.
       return null;
     }
+    purge();
     return map.remove(new Lookup(key));
   }
 

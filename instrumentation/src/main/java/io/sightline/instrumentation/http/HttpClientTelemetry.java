@@ -14,6 +14,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.sightline.instrumentation.api.AttributeSets;
 import io.sightline.instrumentation.api.MetricBuckets;
 import io.sightline.instrumentation.api.Suppression;
 import java.util.ArrayList;
@@ -39,6 +40,26 @@ public final class HttpClientTelemetry {
       carrier.add(value);
     }
   };
+
+  /** {method, host, error type, -, port << 32 | status}: one set per combination, not one per call. */
+  private static final AttributeSets DURATION_ATTRIBUTES = new AttributeSets((method, host, errorType, unused, portAndStatus) -> {
+    AttributesBuilder attributes = Attributes.builder().put(SemanticAttributes.HTTP_REQUEST_METHOD, (String) method);
+    if (host != null) {
+      attributes.put(SemanticAttributes.SERVER_ADDRESS, (String) host);
+    }
+    int port = (int) (portAndStatus >> 32);
+    int status = (int) portAndStatus;
+    if (port > 0) {
+      attributes.put(SemanticAttributes.SERVER_PORT, (long) port);
+    }
+    if (status >= 100) {
+      attributes.put(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+    }
+    if (errorType != null) {
+      attributes.put(SemanticAttributes.ERROR_TYPE, (String) errorType);
+    }
+    return attributes.build();
+  });
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
@@ -156,20 +177,9 @@ public final class HttpClientTelemetry {
     }
     span.end();
 
-    AttributesBuilder attributes = Attributes.builder().put(SemanticAttributes.HTTP_REQUEST_METHOD, call.method);
-    if (call.url.host != null) {
-      attributes.put(SemanticAttributes.SERVER_ADDRESS, call.url.host);
-    }
-    if (call.url.port > 0) {
-      attributes.put(SemanticAttributes.SERVER_PORT, (long) call.url.port);
-    }
-    if (statusCode >= 100) {
-      attributes.put(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
-    }
-    if (errorType != null) {
-      attributes.put(SemanticAttributes.ERROR_TYPE, errorType);
-    }
-    duration.record((System.nanoTime() - call.startNanos) / 1e9, attributes.build(), call.context);
+    long portAndStatus = ((long) call.url.port << 32) | (statusCode & 0xFFFFFFFFL);
+    duration.record((System.nanoTime() - call.startNanos) / 1e9,
+        DURATION_ATTRIBUTES.get(call.method, call.url.host, errorType, null, portAndStatus), call.context);
     if (call.parentSpanId != null) {
       appRetries.record(call.parentSpanId, call.method, call.url.full, call.resendCount, AppRetries.isRetryable(statusCode, cause));
     }

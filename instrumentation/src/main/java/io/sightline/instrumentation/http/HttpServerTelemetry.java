@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.sightline.instrumentation.api.AttributeSets;
 import io.sightline.instrumentation.api.MetricBuckets;
 import io.sightline.instrumentation.api.Settings;
 import java.util.Collections;
@@ -34,6 +35,23 @@ public final class HttpServerTelemetry {
   // rather than twice per request (JMH: SpanBenchmark.httpServerRequestStartEnd -prof gc).
   private static final Map<String, Attributes> ACTIVE_HTTP = activeAttributesByMethod("http");
   private static final Map<String, Attributes> ACTIVE_HTTPS = activeAttributesByMethod("https");
+
+  /** {method, scheme, route, error type, status}: one set per combination, not one per request. */
+  private static final AttributeSets DURATION_ATTRIBUTES = new AttributeSets((method, scheme, route, errorType, status) -> {
+    AttributesBuilder attributes = Attributes.builder()
+        .put(SemanticAttributes.HTTP_REQUEST_METHOD, (String) method)
+        .put(SemanticAttributes.URL_SCHEME, (String) scheme);
+    if (route != null) {
+      attributes.put(SemanticAttributes.HTTP_ROUTE, (String) route);
+    }
+    if (status >= 100) {
+      attributes.put(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, status);
+    }
+    if (errorType != null) {
+      attributes.put(SemanticAttributes.ERROR_TYPE, (String) errorType);
+    }
+    return attributes.build();
+  });
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
@@ -171,20 +189,9 @@ public final class HttpServerTelemetry {
       }
       span.end();
 
-      AttributesBuilder attributes = Attributes.builder()
-          .put(SemanticAttributes.HTTP_REQUEST_METHOD, request.method)
-          .put(SemanticAttributes.URL_SCHEME, request.scheme);
-      if (request.route != null) {
-        attributes.put(SemanticAttributes.HTTP_ROUTE, request.route);
-      }
-      if (statusCode >= 100) {
-        attributes.put(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, statusCode);
-      }
-      if (errorType != null) {
-        attributes.put(SemanticAttributes.ERROR_TYPE, errorType);
-      }
       double seconds = (System.nanoTime() - request.startNanos) / 1e9;
-      duration.record(seconds, attributes.build(), request.context);
+      duration.record(seconds, DURATION_ATTRIBUTES.get(request.method, request.scheme, request.route, errorType,
+          statusCode), request.context);
       LongAdder count = active.get(activeAttributes(request.method, request.scheme));
       if (count != null) {
         count.decrement();

@@ -8,6 +8,7 @@ import io.sightline.instrumentation.api.PropagationBarrier;
 import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.sightline.instrumentation.http.ClientCall;
 import io.sightline.instrumentation.http.HttpClientTelemetry;
+import java.lang.ref.WeakReference;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,12 @@ final class SendHook extends Hook {
   private final HttpClientTelemetry telemetry;
   /** Per client instance: whether the agent owns it. A client is the agent's or the app's, never both. */
   private final WeakIdentityMap<Object, Boolean> agentClients = new WeakIdentityMap<>();
+  /**
+   * An application's client: most applications share one, and this answers for it
+   * without the map's identity hash look-up. Weak, so that a dropped client (and the selector
+   * thread the JDK stops with it) is not kept.
+   */
+  private volatile WeakReference<Object> appClient;
 
   SendHook(HttpClientTelemetry telemetry) {
     super(JavaHttpClientInstrumentationModule.NAME);
@@ -74,10 +81,19 @@ final class SendHook extends Hook {
     if (client == null) {
       return isAgentCall();
     }
+    WeakReference<Object> last = appClient;
+    if (last != null && last.get() == client) {
+      return false;
+    }
     Boolean known = agentClients.get(client);
     if (known == null) {
       known = isAgentCall();
       agentClients.put(client, known);
+    }
+    if (!known && (last == null || last.get() == null)) {
+      // The first client stays until it is collected: an application alternating between clients
+      // must not create a weak reference per call.
+      appClient = new WeakReference<>(client);
     }
     return known;
   }

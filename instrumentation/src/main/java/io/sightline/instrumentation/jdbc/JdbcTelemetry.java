@@ -1,5 +1,6 @@
 package io.sightline.instrumentation.jdbc;
 
+import io.sightline.instrumentation.api.AttributeSets;
 import io.sightline.instrumentation.api.RecentIdentityMap;
 import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.opentelemetry.api.OpenTelemetry;
@@ -44,6 +45,31 @@ public final class JdbcTelemetry {
   /** Statements kept per plain-statement batch; beyond that only the count grows. */
   private static final int MAX_BATCH_TEXTS = 1000;
   private static final int MAX_URLS = 256;
+
+  /** {database, operation, collection, error type}: one set per combination, not one per call. */
+  private static final AttributeSets DURATION_ATTRIBUTES = new AttributeSets((dbInfo, operation, collection, errorType, unused) -> {
+    DbInfo db = (DbInfo) dbInfo;
+    AttributesBuilder attributes = Attributes.builder().put(DB_SYSTEM_NAME, db.system());
+    if (db.namespace() != null) {
+      attributes.put(DB_NAMESPACE, db.namespace());
+    }
+    if (operation != null) {
+      attributes.put(DB_OPERATION_NAME, (String) operation);
+    }
+    if (collection != null) {
+      attributes.put(DB_COLLECTION_NAME, (String) collection);
+    }
+    if (db.serverAddress() != null) {
+      attributes.put(SemanticAttributes.SERVER_ADDRESS, db.serverAddress());
+      if (db.serverPort() > 0) {
+        attributes.put(SemanticAttributes.SERVER_PORT, db.serverPort());
+      }
+    }
+    if (errorType != null) {
+      attributes.put(SemanticAttributes.ERROR_TYPE, (String) errorType);
+    }
+    return attributes.build();
+  });
 
   private final Tracer tracer;
   private final DoubleHistogram duration;
@@ -259,26 +285,8 @@ public final class JdbcTelemetry {
       }
       span.end();
 
-      AttributesBuilder attributes = Attributes.builder().put(DB_SYSTEM_NAME, call.db.system());
-      if (call.db.namespace() != null) {
-        attributes.put(DB_NAMESPACE, call.db.namespace());
-      }
-      if (operation != null) {
-        attributes.put(DB_OPERATION_NAME, operation);
-      }
-      if (collection != null) {
-        attributes.put(DB_COLLECTION_NAME, collection);
-      }
-      if (call.db.serverAddress() != null) {
-        attributes.put(SemanticAttributes.SERVER_ADDRESS, call.db.serverAddress());
-        if (call.db.serverPort() > 0) {
-          attributes.put(SemanticAttributes.SERVER_PORT, call.db.serverPort());
-        }
-      }
-      if (errorType != null) {
-        attributes.put(SemanticAttributes.ERROR_TYPE, errorType);
-      }
-      duration.record((System.nanoTime() - call.startNanos) / 1e9, attributes.build(), call.context);
+      duration.record((System.nanoTime() - call.startNanos) / 1e9,
+          DURATION_ATTRIBUTES.get(call.db, operation, collection, errorType, 0), call.context);
     } finally {
       call.scope.close();
     }
