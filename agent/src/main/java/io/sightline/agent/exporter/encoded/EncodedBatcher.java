@@ -428,8 +428,24 @@ final class EncodedBatcher<T, D> {
       return finish();
     }
 
-    /** The request for the items appended so far; the writer starts the next one empty. */
+    /**
+     * The request for the items appended so far; the writer starts the next one empty, also when
+     * this one fails (a failing request is dropped, never retried forever).
+     */
     Request finish() {
+      try {
+        return request();
+      } finally {
+        Arrays.fill(itemResources, 0, count, null);
+        Arrays.fill(itemScopes, 0, count, null);
+        items.reset();
+        count = 0;
+        unencodable = 0;
+        firstError = null;
+      }
+    }
+
+    private Request request() {
       body.reset();
       resourceOrder.clear();
       for (int i = 0; i < count; i++) {
@@ -463,14 +479,7 @@ final class EncodedBatcher<T, D> {
         body.optionalString(OtlpEncoding.RESOURCE_ITEMS_SCHEMA_URL, resource.getSchemaUrl());
         body.end(resourceMark);
       }
-      Request request = new Request(body.array(), body.size(), unencodable, firstError);
-      Arrays.fill(itemResources, 0, count, null);
-      Arrays.fill(itemScopes, 0, count, null);
-      items.reset();
-      count = 0;
-      unencodable = 0;
-      firstError = null;
-      return request;
+      return new Request(body.array(), body.size(), unencodable, firstError);
     }
 
     private static <K> byte[] cached(Map<K, byte[]> cache, K key, Encoder<K> encoder) {
