@@ -420,14 +420,6 @@ final class EncodedBatcher<T, D> {
       count++;
     }
 
-    /** The whole batch as one request. */
-    Request write(List<T> batch) {
-      for (int i = 0; i < batch.size(); i++) {
-        append(batch.get(i));
-      }
-      return finish();
-    }
-
     /**
      * The request for the items appended so far; the writer starts the next one empty, also when
      * this one fails (a failing request is dropped, never retried forever).

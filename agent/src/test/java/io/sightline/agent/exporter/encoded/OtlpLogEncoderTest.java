@@ -81,8 +81,10 @@ class OtlpLogEncoderTest {
       other.logRecordBuilder().setBody(Value.of(new byte[] {0, 1, 2})).setSeverity(Severity.TRACE2).emit();
     }
 
-    EncodedBatcher.RequestWriter.Request request =
-        new EncodedBatcher.RequestWriter<>(EncodedLogRecordProcessor.CODEC).write(emitted);
+    EncodedBatcher.RequestWriter<LogRecordData, LogRecordData> writer =
+        new EncodedBatcher.RequestWriter<>(EncodedLogRecordProcessor.CODEC);
+    emitted.forEach(writer::append);
+    EncodedBatcher.RequestWriter.Request request = writer.finish();
     assertThat(request.unencodable).isZero();
     ExportLogsServiceRequest ours = ExportLogsServiceRequest.parseFrom(Arrays.copyOf(request.bytes, request.length));
 

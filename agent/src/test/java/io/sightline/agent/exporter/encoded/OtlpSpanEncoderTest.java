@@ -163,8 +163,9 @@ class OtlpSpanEncoderTest {
     for (ReadableSpan span : spans) {
       data.add(span.toSpanData());
     }
-    EncodedBatcher.RequestWriter.Request request =
-        new EncodedBatcher.RequestWriter<>(EncodedSpanProcessor.CODEC).write(spans);
+    EncodedBatcher.RequestWriter<ReadableSpan, SpanData> writer = new EncodedBatcher.RequestWriter<>(EncodedSpanProcessor.CODEC);
+    spans.forEach(writer::append);
+    EncodedBatcher.RequestWriter.Request request = writer.finish();
     assertThat(request.unencodable).isZero();
     ExportTraceServiceRequest ours = ExportTraceServiceRequest.parseFrom(
         Arrays.copyOf(request.bytes, request.length));
