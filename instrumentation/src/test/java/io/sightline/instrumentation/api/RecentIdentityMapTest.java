@@ -36,13 +36,13 @@ class RecentIdentityMapTest {
   }
 
   @Test
-  void aRemovedKeyPushedOutOfTheRingIsForgottenAndNoKeyIsEverCalled() {
+  void aRemovedKeyIsForgottenWhenItsSlotIsTakenAndNoKeyIsEverCalled() {
     int callsBefore = KEY_CALLS.get();
     Key first = new Key();
     map.put(first, "first");
     assertThat(map.remove(first)).isEqualTo("first");
 
-    pushOut(RecentIdentityMap.SIZE);
+    takeSlotOf(first);
 
     assertThat(map.get(first)).isNull();
     assertThat(map.olderSize()).isZero();
@@ -53,7 +53,7 @@ class RecentIdentityMapTest {
   void aKeyPushedOutBeforeItsRemoveIsStillFoundAndRemovedOnce() {
     Key longLived = new Key();
     map.put(longLived, "kept");
-    pushOut(3 * RecentIdentityMap.SIZE);
+    takeSlotOf(longLived);
 
     assertThat(map.get(longLived)).isEqualTo("kept");
     assertThat(map.olderSize()).isEqualTo(1);
@@ -68,8 +68,9 @@ class RecentIdentityMapTest {
   void aKeyNeverRemovedIsKeptInTheWeakMap() {
     Key unseen = new Key(); // closed through a path without advice, or simply still open
     map.put(unseen, "unseen");
-    pushOut(RecentIdentityMap.SIZE);
+    takeSlotOf(unseen);
 
+    assertThat(map.olderSize()).isEqualTo(1);
     assertThat(map.get(unseen)).isEqualTo("unseen");
   }
 
@@ -82,7 +83,7 @@ class RecentIdentityMapTest {
     map.put(statement, "SELECT 1");
 
     assertThat(map.remove(statement)).isEqualTo("SELECT 1");
-    pushOut(RecentIdentityMap.SIZE);
+    takeSlotOf(statement);
 
     assertThat(map.olderSize()).isZero();
     assertThat(map.get(statement)).isNull();
@@ -147,13 +148,43 @@ class RecentIdentityMapTest {
     assertThat(map.olderSize()).isZero();
   }
 
-  /** Puts and removes {@code count} other keys, as short-lived statements would. */
-  private void pushOut(int count) {
-    for (int i = 0; i < count; i++) {
+  @Test
+  void aKeyPutAgainAfterItsEntryMovedOutIsFoundWithItsNewestValueAndRemovedWhole() {
+    Key statement = new Key();
+    map.put(statement, "old");
+    takeSlotOf(statement); // moved to the weak map
+    map.put(statement, "new"); // takes its slot back
+
+    assertThat(map.get(statement)).isEqualTo("new");
+    assertThat(map.remove(statement)).isEqualTo("new");
+    assertThat(map.get(statement)).isNull();
+    assertThat(map.olderSize()).isZero();
+  }
+
+  @Test
+  void keysInOtherSlotsStayInTheTable() {
+    Key a = new Key();
+    map.put(a, "a");
+    for (int i = 0; i < 10_000; i++) {
       Key k = new Key();
-      map.put(k, "v" + i);
-      map.remove(k);
+      if (RecentIdentityMap.slot(k) != RecentIdentityMap.slot(a)) {
+        map.put(k, "v");
+        map.remove(k);
+      }
     }
+
+    assertThat(map.olderSize()).isZero();
+    assertThat(map.get(a)).isEqualTo("a");
+  }
+
+  /** Puts and removes another key in the slot of {@code key}, as a short-lived statement would. */
+  private void takeSlotOf(Key key) {
+    Key other = new Key();
+    while (RecentIdentityMap.slot(other) != RecentIdentityMap.slot(key)) {
+      other = new Key();
+    }
+    map.put(other, "other");
+    map.remove(other);
   }
 
   /** A key that counts calls of its equals and hashCode. */
