@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  * a time, waiting for it at most the export timeout. Unlike the SDK's, it also wakes for every
  * {@value #WAKE_EVERY} items queued and encodes them then, so that queued spans and records die
  * young instead of waiting for a full batch (the SDK's queue holds half a batch on average, which
- * every young collection copies). A full queue drops the item and
+ * every young collection copies); while items keep coming it wakes every
+ * {@link #BUSY_WAKE_NANOS} on its own instead, so that no application thread pays for waking it. A full queue drops the item and
  * counts it (the SDK's {@code otel.sdk.processor.*.processed} with {@code error.type}, which the
  * drop monitor reports). An item that cannot be encoded is left out of its request, counted, and
  * reported in one warning; the application never sees the failure.
@@ -54,6 +55,13 @@ final class EncodedBatcher<T, D> {
   private static final AttributeKey<String> COMPONENT_NAME = AttributeKey.stringKey("otel.component.name");
   /** The worker is woken once this many items are queued (or a batch is full, if smaller). */
   static final int WAKE_EVERY = 64;
+  /**
+   * While items come at this rate or more (per second), and for {@link #BUSY_LINGER_NANOS} after,
+   * the worker wakes every {@link #BUSY_WAKE_NANOS} on its own, and only a full batch signals it.
+   */
+  static final long BUSY_RATE = 3_200;
+  static final long BUSY_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  static final long BUSY_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** What differs between signals: names for the thread, the warnings and the self-metrics. */
   static final class Signal {
@@ -202,6 +210,8 @@ final class EncodedBatcher<T, D> {
     private final RequestWriter<T, D> writer = new RequestWriter<>(codec);
     private boolean metricsRegistered;
     private long nextExportTime;
+    private long lastWake = System.nanoTime();
+    private long busyUntil = lastWake;
 
     Worker(Supplier<MeterProvider> meterProvider) {
       this.meterProvider = meterProvider;
@@ -220,7 +230,13 @@ final class EncodedBatcher<T, D> {
         if (flush != null) {
           flush(flush);
         }
-        JcTools.drain(queue, maxBatchSize - writer.pending(), writer::append);
+        long now = System.nanoTime();
+        int drained = JcTools.drain(queue, maxBatchSize - writer.pending(), writer::append);
+        long sinceLastWake = Math.max(1, Math.min(now - lastWake, TimeUnit.SECONDS.toNanos(1)));
+        if (drained > 0 && drained * TimeUnit.SECONDS.toNanos(1) >= BUSY_RATE * sinceLastWake) {
+          busyUntil = now + BUSY_LINGER_NANOS;
+        }
+        lastWake = now;
         if (writer.pending() >= maxBatchSize || System.nanoTime() >= nextExportTime) {
           exportBatch();
           nextExportTime = System.nanoTime() + delayNanos;
@@ -228,10 +244,16 @@ final class EncodedBatcher<T, D> {
         if (queue.isEmpty() && flushRequested.get() == null) {
           long wait = nextExportTime - System.nanoTime();
           if (wait > 0) {
-            // Woken for every few items, not only for a full batch: each is encoded soon after
-            // it was queued, so few queued spans or records are alive when a young collection
-            // runs (a full batch waiting in the queue was copied by each one).
-            itemsNeeded.set(Math.min(WAKE_EVERY, maxBatchSize - writer.pending()));
+            // Woken soon after items are queued, not only for a full batch: each is encoded
+            // soon after it was queued, so few queued spans or records are alive when a young
+            // collection runs (a full batch waiting in the queue was copied by each one).
+            // While items keep coming, a timer wakes the worker: a signal would cost the
+            // application thread that sends it a thread wake-up. Otherwise the items wake it.
+            boolean busy = System.nanoTime() - busyUntil < 0;
+            if (busy) {
+              wait = Math.min(wait, BUSY_WAKE_NANOS);
+            }
+            itemsNeeded.set(busy ? maxBatchSize - writer.pending() : Math.min(WAKE_EVERY, maxBatchSize - writer.pending()));
             try {
               signal.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {

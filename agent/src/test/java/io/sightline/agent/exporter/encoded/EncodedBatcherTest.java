@@ -238,4 +238,31 @@ class EncodedBatcherTest {
     assertThat(batcher.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(bodies(sender.requests)).hasSize(3 * EncodedBatcher.WAKE_EVERY).contains("a:item 0", "a:item 191");
   }
+
+  @Test
+  void whileItemsKeepComingTheWorkerWakesOnItsOwnForFewerThanWakeEvery() throws InterruptedException {
+    RecordingSender sender = new RecordingSender();
+    EncodedBatcher<String, String> batcher = batcher(sender, 2048, 512, TimeUnit.SECONDS.toNanos(30));
+    for (int i = 0; i < EncodedBatcher.WAKE_EVERY; i++) {
+      batcher.add("burst " + i); // wakes the worker: so many items so fast make it busy
+    }
+    Thread.sleep(10); // the burst is taken; the worker is busy for BUSY_LINGER_NANOS
+    List<WeakReference<String>> queued = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      String item = new String("item " + i);
+      queued.add(new WeakReference<>(item));
+      batcher.add(item); // fewer than WAKE_EVERY: no item signals the worker
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (queued.stream().anyMatch(ref -> ref.get() != null) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+
+    assertThat(queued).allSatisfy(ref -> assertThat(ref.get()).isNull());
+    assertThat(sender.requests).isEmpty();
+    assertThat(batcher.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(bodies(sender.requests)).hasSize(EncodedBatcher.WAKE_EVERY + 16)
+        .contains("a:burst 0", "a:item 15");
+  }
 }
