@@ -26,6 +26,14 @@ public abstract class Hook {
   /** Called on method exit, normal or exceptional. */
   public void exit(Object state, Object self, Object result, Throwable thrown) {}
 
+  /**
+   * A logging library's event, its fields read by the advice itself: advice is inlined into the
+   * library and links against it, where the agent could only call it reflectively (about 0.1 µs a
+   * call, seven calls per event). {@code level} is the library's own number for the level.
+   */
+  public void logEvent(String loggerName, long epochMillis, int level, String levelName, String message,
+      Throwable thrown) {}
+
   final void fail(Throwable t) {
     if (!disabled) {
       disabled = true;

@@ -55,6 +55,25 @@ public final class Hooks {
     }
   }
 
+  /** Whether a hook is registered and enabled for the id: advice asks before it gathers arguments. */
+  public static boolean active(int id) {
+    Hook hook = TABLE.get(id);
+    return hook != null && !hook.disabled;
+  }
+
+  public static void logEvent(int id, String loggerName, long epochMillis, int level, String levelName,
+      String message, Throwable thrown) {
+    Hook hook = TABLE.get(id);
+    if (hook == null || hook.disabled) {
+      return;
+    }
+    try {
+      hook.logEvent(loggerName, epochMillis, level, levelName, message, thrown);
+    } catch (Throwable t) {
+      hook.fail(t);
+    }
+  }
+
   /**
    * Receives what advice code itself threw (the advice's {@code suppress = Throwable.class}
    * handler). Counted; the first is logged, all of them under {@code otel.javaagent.debug=true}.

@@ -42,7 +42,7 @@ public final class Log4jAppenderInstrumentationModule extends InstrumentationMod
     Hooks.register(HookIds.LOG4J_APPENDER, new ExportHook(new LogRecordEmitter(context.openTelemetry())));
   }
 
-  /** {@code enter(logger, level, {message, throwable})}, on the logging thread. */
+  /** One record per event, on the logging thread, so that the current span is the event's. */
   static final class ExportHook extends Hook {
     private final LogRecordEmitter emitter;
 
@@ -52,20 +52,16 @@ public final class Log4jAppenderInstrumentationModule extends InstrumentationMod
     }
 
     @Override
-    public Object enter(Object logger, Object level, Object messageAndThrown) {
-      String loggerName = Log4jEvents.loggerName(logger);
+    public void logEvent(String loggerName, long epochMillis, int level, String levelName, String message,
+        Throwable thrown) {
       if (!emitter.accepts(loggerName)) {
-        return null;
+        return;
       }
       try {
-        Object[] args = (Object[]) messageAndThrown;
-        Throwable thrown = args[1] instanceof Throwable ? (Throwable) args[1] : null;
-        emitter.emit(loggerName, System.currentTimeMillis(), Severities.log4j(Log4jEvents.intLevel(level)),
-            Log4jEvents.levelName(level), Log4jEvents.formatted(args[0]), thrown);
+        emitter.emit(loggerName, epochMillis, Severities.log4j(level), levelName, message, thrown);
       } catch (RuntimeException e) {
         emitter.failed(e);
       }
-      return null;
     }
   }
 }

@@ -5,8 +5,6 @@ import java.util.Map;
 
 /** Reads Log4j2 objects from the agent class loader, which cannot link against Log4j. */
 final class Log4jEvents {
-  private static final NoArgMethod NAME = new NoArgMethod("getName");
-  private static final NoArgMethod INT_LEVEL = new NoArgMethod("intLevel");
   private static final NoArgMethod LEVEL_NAME = new NoArgMethod("name");
   private static final NoArgMethod FORMATTED = new NoArgMethod("getFormattedMessage");
   private static final NoArgMethod TIME_MILLIS = new NoArgMethod("getTimeMillis");
@@ -20,21 +18,8 @@ final class Log4jEvents {
 
   private Log4jEvents() {}
 
-  static String loggerName(Object logger) {
-    return NAME.callString(logger);
-  }
-
-  static int intLevel(Object level) {
-    Object value = INT_LEVEL.call(level);
-    return value instanceof Integer ? (Integer) value : 400;
-  }
-
   static String levelName(Object level) {
     return LEVEL_NAME.callString(level);
-  }
-
-  static String formatted(Object message) {
-    return FORMATTED.callString(message);
   }
 
   // LogEvent

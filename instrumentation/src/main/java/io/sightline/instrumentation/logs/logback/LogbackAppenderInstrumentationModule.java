@@ -52,19 +52,16 @@ public final class LogbackAppenderInstrumentationModule extends InstrumentationM
     }
 
     @Override
-    public Object enter(Object logger, Object event, Object unused) {
-      String loggerName = LogbackEvents.loggerName(event);
+    public void logEvent(String loggerName, long epochMillis, int level, String levelName, String message,
+        Throwable thrown) {
       if (!emitter.accepts(loggerName)) {
-        return null;
+        return;
       }
       try {
-        Object level = LogbackEvents.level(event);
-        emitter.emit(loggerName, LogbackEvents.timestamp(event), Severities.logback(LogbackEvents.levelInt(level)),
-            String.valueOf(level), LogbackEvents.message(event), LogbackEvents.throwable(event));
+        emitter.emit(loggerName, epochMillis, Severities.logback(level), levelName, message, thrown);
       } catch (RuntimeException e) {
         emitter.failed(e);
       }
-      return null;
     }
   }
 }

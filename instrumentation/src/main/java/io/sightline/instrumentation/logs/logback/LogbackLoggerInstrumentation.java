@@ -3,6 +3,10 @@ package io.sightline.instrumentation.logs.logback;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxy;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
@@ -27,10 +31,17 @@ final class LogbackLoggerInstrumentation implements TypeInstrumentation {
         LogbackLoggerInstrumentation.class.getName() + "$CallAppendersAdvice");
   }
 
+  /** Reads the event where Logback's types link: no reflective call per field in the agent. */
   public static final class CallAppendersAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.This Object logger, @Advice.Argument(0) Object event) {
-      Hooks.enter(HookIds.LOGBACK_APPENDER, logger, event, null);
+    public static void onEnter(@Advice.Argument(0) ILoggingEvent event) {
+      if (Hooks.active(HookIds.LOGBACK_APPENDER)) {
+        Level level = event.getLevel();
+        IThrowableProxy proxy = event.getThrowableProxy();
+        Hooks.logEvent(HookIds.LOGBACK_APPENDER, event.getLoggerName(), event.getTimeStamp(),
+            level != null ? level.toInt() : Level.INFO_INT, String.valueOf(level), event.getFormattedMessage(),
+            proxy instanceof ThrowableProxy ? ((ThrowableProxy) proxy).getThrowable() : null);
+      }
     }
   }
 }
