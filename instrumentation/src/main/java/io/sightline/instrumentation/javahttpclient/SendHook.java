@@ -11,7 +11,6 @@ import io.sightline.instrumentation.http.HttpClientTelemetry;
 import java.lang.ref.WeakReference;
 import java.net.http.HttpRequest;
 import java.util.List;
-import java.util.Map;
 
 /** Starts the CLIENT span and returns {call, copy of the request with the propagation headers}. */
 final class SendHook extends Hook {
@@ -56,9 +55,9 @@ final class SendHook extends Hook {
       }
       state[0] = call;
       try {
-        state[1] = withHeaders(request, telemetry.headers(call));
+        state[1] = PropagatingRequest.of(request, telemetry.headers(call));
       } catch (RuntimeException e) {
-        // A request the builder refuses to copy: send it untouched, still traced.
+        // Headers the client would refuse: send the request untouched, still traced.
         state[1] = null;
       }
       return state;
@@ -115,30 +114,5 @@ final class SendHook extends Hook {
         .findFirst()
         .map(c -> c.getClassLoader() == agentLoader)
         .orElse(false));
-  }
-
-  static HttpRequest withHeaders(HttpRequest request, List<String> headers) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).expectContinue(request.expectContinue());
-    String method = request.method();
-    if (request.bodyPublisher().isPresent()) {
-      builder.method(method, request.bodyPublisher().get());
-    } else if ("GET".equals(method)) {
-      builder.GET();
-    } else if ("DELETE".equals(method)) {
-      builder.DELETE();
-    } else {
-      builder.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    request.timeout().ifPresent(builder::timeout);
-    request.version().ifPresent(builder::version);
-    for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
-      for (String value : header.getValue()) {
-        builder.header(header.getKey(), value);
-      }
-    }
-    for (int i = 0; i + 1 < headers.size(); i += 2) {
-      builder.setHeader(headers.get(i), headers.get(i + 1));
-    }
-    return builder.build();
   }
 }

@@ -43,9 +43,9 @@ import java.util.function.Supplier;
  * a time, waiting for it at most the export timeout. Unlike the SDK's, it also wakes for every
  * {@value #WAKE_EVERY} items queued and encodes them then, so that queued spans and records die
  * young instead of waiting for a full batch (the SDK's queue holds half a batch on average, which
- * every young collection copies); while items keep coming it wakes every
- * {@link #BUSY_WAKE_NANOS} on its own instead, so that no application thread pays for waking it. A full queue drops the item and
- * counts it (the SDK's {@code otel.sdk.processor.*.processed} with {@code error.type}, which the
+ * every young collection copies). While items keep coming it wakes on its own, on a timer set for
+ * about as many items, so that no application thread pays for waking it. A full queue drops the
+ * item and counts it (the SDK's {@code otel.sdk.processor.*.processed} with {@code error.type}, which the
  * drop monitor reports). An item that cannot be encoded is left out of its request, counted, and
  * reported in one warning; the application never sees the failure.
  */
@@ -57,10 +57,12 @@ final class EncodedBatcher<T, D> {
   static final int WAKE_EVERY = 64;
   /**
    * While items come at this rate or more (per second), and for {@link #BUSY_LINGER_NANOS} after,
-   * the worker wakes every {@link #BUSY_WAKE_NANOS} on its own, and only a full batch signals it.
+   * the worker wakes on its own, on a timer set for about {@link #WAKE_EVERY} items at that rate
+   * but not sooner than {@link #MIN_BUSY_WAKE_NANOS}; only a full batch signals it.
    */
-  static final long BUSY_RATE = 3_200;
-  static final long BUSY_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  static final long BUSY_RATE = 1_000;
+  private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long MIN_BUSY_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   static final long BUSY_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** What differs between signals: names for the thread, the warnings and the self-metrics. */
@@ -212,6 +214,7 @@ final class EncodedBatcher<T, D> {
     private long nextExportTime;
     private long lastWake = System.nanoTime();
     private long busyUntil = lastWake;
+    private long busyWakeNanos = MIN_BUSY_WAKE_NANOS;
 
     Worker(Supplier<MeterProvider> meterProvider) {
       this.meterProvider = meterProvider;
@@ -232,9 +235,11 @@ final class EncodedBatcher<T, D> {
         }
         long now = System.nanoTime();
         int drained = JcTools.drain(queue, maxBatchSize - writer.pending(), writer::append);
-        long sinceLastWake = Math.max(1, Math.min(now - lastWake, TimeUnit.SECONDS.toNanos(1)));
-        if (drained > 0 && drained * TimeUnit.SECONDS.toNanos(1) >= BUSY_RATE * sinceLastWake) {
+        long sinceLastWake = Math.max(1, Math.min(now - lastWake, SECOND_NANOS));
+        long rate = drained * SECOND_NANOS / sinceLastWake;
+        if (rate >= BUSY_RATE) {
           busyUntil = now + BUSY_LINGER_NANOS;
+          busyWakeNanos = Math.max(MIN_BUSY_WAKE_NANOS, WAKE_EVERY * SECOND_NANOS / rate);
         }
         lastWake = now;
         if (writer.pending() >= maxBatchSize || System.nanoTime() >= nextExportTime) {
@@ -251,7 +256,7 @@ final class EncodedBatcher<T, D> {
             // application thread that sends it a thread wake-up. Otherwise the items wake it.
             boolean busy = System.nanoTime() - busyUntil < 0;
             if (busy) {
-              wait = Math.min(wait, BUSY_WAKE_NANOS);
+              wait = Math.min(wait, busyWakeNanos);
             }
             itemsNeeded.set(busy ? maxBatchSize - writer.pending() : Math.min(WAKE_EVERY, maxBatchSize - writer.pending()));
             try {

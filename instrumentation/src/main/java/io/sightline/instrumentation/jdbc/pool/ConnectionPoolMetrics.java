@@ -73,7 +73,7 @@ public final class ConnectionPoolMetrics {
   private final PoolReader reader;
   private final List<Pool> pools = new CopyOnWriteArrayList<>();
   private final WeakIdentityMap<Object, Pool> byPool = new WeakIdentityMap<>();
-  /** Removed when returned: a borrow costs no weak reference unless it outlasts 64 newer ones. */
+  /** Removed when returned: a borrow costs no weak reference unless another takes its slot meanwhile. */
   private final RecentIdentityMap<Object, Borrow> borrowed = new RecentIdentityMap<>();
   private final LongCounter timeouts;
   private final DoubleHistogram waitTime;
