@@ -61,7 +61,8 @@ class PropagatingRequestTest {
 
     assertThat(PropagatingRequest.of(original, Arrays.asList("baggage", "k=v\r\nX-Injected: 1")))
         .isSameAs(original);
-    HttpRequest sent = PropagatingRequest.of(original, Arrays.asList("baggage", "k=\u00e9", "traceparent", "00-a-b-01"));
+    HttpRequest sent = PropagatingRequest.of(original,
+        Arrays.asList("baggage", "k=\u00e9", "traceparent", "00-a-b-01"));
     assertThat(sent.headers().map()).containsOnlyKeys("traceparent");
   }
 
@@ -82,7 +83,8 @@ class PropagatingRequestTest {
       URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/orders");
       HttpRequest original = HttpRequest.newBuilder(uri).header("Accept", "text/plain")
           .PUT(HttpRequest.BodyPublishers.ofString("payload")).build();
-      HttpRequest sent = PropagatingRequest.of(original, Arrays.asList("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+      HttpRequest sent = PropagatingRequest.of(original,
+          Arrays.asList("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
 
       HttpResponse<Void> response = HttpClient.newHttpClient().send(sent, HttpResponse.BodyHandlers.discarding());
 

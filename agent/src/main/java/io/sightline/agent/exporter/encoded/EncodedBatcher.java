@@ -258,7 +258,8 @@ final class EncodedBatcher<T, D> {
             if (busy) {
               wait = Math.min(wait, busyWakeNanos);
             }
-            itemsNeeded.set(busy ? maxBatchSize - writer.pending() : Math.min(WAKE_EVERY, maxBatchSize - writer.pending()));
+            int room = maxBatchSize - writer.pending();
+            itemsNeeded.set(busy ? room : Math.min(WAKE_EVERY, room));
             try {
               signal.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {

@@ -225,11 +225,7 @@ class EncodedBatcherTest {
       queued.add(new WeakReference<>(item));
       batcher.add(item);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queued.stream().anyMatch(ref -> ref.get() != null) && System.nanoTime() < deadline) {
-      System.gc();
-      Thread.sleep(20);
-    }
+    awaitCollected(queued);
 
     // The worker woke for every WAKE_EVERY items and encoded them: no item is kept until its batch
     // goes out (with the SDK's processors, up to a batch of spans waits in the queue).
@@ -253,16 +249,21 @@ class EncodedBatcherTest {
       queued.add(new WeakReference<>(item));
       batcher.add(item); // fewer than WAKE_EVERY: no item signals the worker
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (queued.stream().anyMatch(ref -> ref.get() != null) && System.nanoTime() < deadline) {
-      System.gc();
-      Thread.sleep(20);
-    }
+    awaitCollected(queued);
 
     assertThat(queued).allSatisfy(ref -> assertThat(ref.get()).isNull());
     assertThat(sender.requests).isEmpty();
     assertThat(batcher.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(bodies(sender.requests)).hasSize(EncodedBatcher.WAKE_EVERY + 16)
         .contains("a:burst 0", "a:item 15");
+  }
+
+  /** Collects until every referent is gone, or 10 s have passed. */
+  private static void awaitCollected(List<WeakReference<String>> refs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (refs.stream().anyMatch(ref -> ref.get() != null) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
   }
 }

@@ -34,17 +34,17 @@ public class RecentIdentityMapBenchmark {
   @Group("twoThreads")
   @GroupThreads(2)
   public Object putGetRemove() {
-    Object statement = new Object();
-    map.put(statement, VALUE);
-    Object found = map.get(statement);
-    map.remove(statement);
-    return found;
+    return statementLife();
   }
 
   @Benchmark
   @Group("oneThread")
   @GroupThreads(1)
   public Object putGetRemoveAlone() {
+    return statementLife();
+  }
+
+  private Object statementLife() {
     Object statement = new Object();
     map.put(statement, VALUE);
     Object found = map.get(statement);
