@@ -31,8 +31,9 @@ final class HttpClientImplInstrumentation implements TypeInstrumentation {
 
   public static final class SendAsyncAdvice {
     /**
-     * Replaces the request argument: {@code HttpRequest} is immutable, so a copy carrying the
-     * propagation headers is the only way to send them without touching the caller's object.
+     * Replaces the request argument: {@code HttpRequest} is immutable, so another request carrying
+     * the propagation headers (delegating the rest to the caller's, {@code PropagatingRequest}) is
+     * the only way to send them without touching the caller's object.
      */
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object[] onEnter(

@@ -12,7 +12,7 @@ import java.lang.ref.WeakReference;
 import java.net.http.HttpRequest;
 import java.util.List;
 
-/** Starts the CLIENT span and returns {call, copy of the request with the propagation headers}. */
+/** Starts the CLIENT span and returns {call, the request to send: the caller's with the propagation headers}. */
 final class SendHook extends Hook {
   private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
@@ -32,7 +32,7 @@ final class SendHook extends Hook {
   }
 
   /**
-   * Returns {call or null, request copy or null, barrier scope}: the client's internal stages and
+   * Returns {call or null, request to send or null, barrier scope}: the client's internal stages and
    * tasks run without the caller's context ({@link PropagationBarrier}); the span, the headers
    * and the completion in the caller's context ({@link ResultHook}) are all handled here.
    */
