@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * The application's request as sent: the same in everything but its headers, which also carry the
@@ -18,7 +19,7 @@ import java.util.Optional;
  * them twice; the client copies and checks the headers of any request it is given anyway.
  */
 final class PropagatingRequest extends HttpRequest {
-  private static final java.util.function.BiPredicate<String, String> ALL = (name, value) -> true;
+  private static final BiPredicate<String, String> ALL = (name, value) -> true;
 
   private final HttpRequest request;
   private final HttpHeaders headers;

@@ -5,15 +5,15 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.Logger;
-import org.apache.logging.log4j.message.Message;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.message.Message;
 
 /**
  * The two entries of Log4j2 core's {@code Logger} that every enabled event passes exactly once:

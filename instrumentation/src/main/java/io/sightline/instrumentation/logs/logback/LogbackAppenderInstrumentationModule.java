@@ -1,11 +1,11 @@
 package io.sightline.instrumentation.logs.logback;
 
-import io.sightline.bootstrap.Hook;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AgentContext;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.logs.LogEventHook;
 import io.sightline.instrumentation.logs.LogRecordEmitter;
 import io.sightline.instrumentation.logs.Severities;
 import java.util.Collections;
@@ -39,29 +39,7 @@ public final class LogbackAppenderInstrumentationModule extends InstrumentationM
 
   @Override
   public void registerHooks(AgentContext context) {
-    Hooks.register(HookIds.LOGBACK_APPENDER, new ExportHook(new LogRecordEmitter(context.openTelemetry())));
-  }
-
-  /** One record per event, on the logging thread, so that the current span is the event's. */
-  static final class ExportHook extends Hook {
-    private final LogRecordEmitter emitter;
-
-    ExportHook(LogRecordEmitter emitter) {
-      super(NAME);
-      this.emitter = emitter;
-    }
-
-    @Override
-    public void logEvent(String loggerName, long epochMillis, int level, String levelName, String message,
-        Throwable thrown) {
-      if (!emitter.accepts(loggerName)) {
-        return;
-      }
-      try {
-        emitter.emit(loggerName, epochMillis, Severities.logback(level), levelName, message, thrown);
-      } catch (RuntimeException e) {
-        emitter.failed(e);
-      }
-    }
+    Hooks.register(HookIds.LOGBACK_APPENDER,
+        new LogEventHook(NAME, new LogRecordEmitter(context.openTelemetry()), Severities::logback));
   }
 }

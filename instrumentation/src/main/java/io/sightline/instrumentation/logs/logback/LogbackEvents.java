@@ -7,7 +7,6 @@ import java.util.Map;
 final class LogbackEvents {
   private static final NoArgMethod TIME_STAMP = new NoArgMethod("getTimeStamp");
   private static final NoArgMethod LEVEL = new NoArgMethod("getLevel");
-  private static final NoArgMethod LEVEL_INT = new NoArgMethod("toInt");
   private static final NoArgMethod LOGGER_NAME = new NoArgMethod("getLoggerName");
   private static final NoArgMethod THREAD_NAME = new NoArgMethod("getThreadName");
   private static final NoArgMethod MESSAGE = new NoArgMethod("getFormattedMessage");
@@ -24,11 +23,6 @@ final class LogbackEvents {
 
   static Object level(Object event) {
     return LEVEL.call(event);
-  }
-
-  static int levelInt(Object level) {
-    Object value = LEVEL_INT.call(level);
-    return value instanceof Integer ? (Integer) value : 20000;
   }
 
   static String loggerName(Object event) {
