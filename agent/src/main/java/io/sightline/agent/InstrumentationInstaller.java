@@ -5,11 +5,11 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.Hooks;
-import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +73,8 @@ final class InstrumentationInstaller {
     ClassHeaders headers = new ClassHeaders();
     SuperTypes.setResolver(headers);
     AgentBuilder builder = base
+        // Advice only: the class file is read and written once through the advice visitors.
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         // Advice only, never new fields or methods: classes already loaded can be retransformed.
         .disableClassFormatChanges()
         // Classes loaded before the agent (JDK classes, or everything on a late attach) get advice too.
@@ -109,15 +111,13 @@ final class InstrumentationInstaller {
     // Deliberately no isSynthetic() here: it is not a name test, so it would make the pool parse
     // the class file of every class the JVM loads, before any type matcher has rejected it.
 
+    AdviceCache adviceCache = new AdviceCache(agentLoader, exceptionHandler);
     for (InstrumentationModule module : modules) {
       RequiredClasses required = new RequiredClasses(module.requiredClassNames());
       ElementMatcher<ClassLoader> loaderCheck = loader -> active.test(module) && required.matches(loader);
       for (TypeInstrumentation type : module.typeInstrumentations()) {
-        AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .withExceptionHandler(exceptionHandler);
-        AdviceCollector collector = new AdviceCollector(advice);
-        type.transform(collector);
+        List<Map.Entry<ElementMatcher<? super MethodDescription>, String>> advice = new ArrayList<>();
+        type.transform((methods, adviceClassName) -> advice.add(Map.entry(methods, adviceClassName)));
         String name = module.name();
         builder = builder
             .type(type.typeMatcher(), loaderCheck)
@@ -125,7 +125,7 @@ final class InstrumentationInstaller {
               instrumentationOfType.put(typeDescription.getName(), name);
               return b;
             })
-            .transform(collector.advice);
+            .transform(adviceCache.transformer(advice));
         // Not terminal (Byte Buddy's default): other modules may advise the same type.
       }
     }
@@ -141,19 +141,6 @@ final class InstrumentationInstaller {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
     }
     return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-  }
-
-  private static final class AdviceCollector implements AdviceTarget {
-    AgentBuilder.Transformer.ForAdvice advice;
-
-    AdviceCollector(AgentBuilder.Transformer.ForAdvice advice) {
-      this.advice = advice;
-    }
-
-    @Override
-    public void applyAdvice(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
-      advice = advice.advice(methods, adviceClassName);
-    }
   }
 
   /** Logs every transformation under debug, and each failing instrumentation once. */
