@@ -40,11 +40,13 @@ final class TaskContextHooks {
 
     @Override
     public void exit(Object state, Object self, Object result, Throwable thrown) {
-      if (self == null) {
+      // The class first: most tasks created are CompletableFuture's own, and the context look-up
+      // is the dearer of the two.
+      if (self == null || COMPLETABLE_FUTURE_TASK.get(self.getClass())) {
         return;
       }
       Context context = TaskContexts.toPropagate();
-      if (context != null && !COMPLETABLE_FUTURE_TASK.get(self.getClass())) {
+      if (context != null) {
         TaskContexts.capture(self, context);
       }
     }
