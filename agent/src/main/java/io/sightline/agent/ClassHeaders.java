@@ -32,6 +32,10 @@ import net.bytebuddy.utility.JavaModule;
  * loaders. Caches are held softly (the JVM may drop them under memory pressure) and per loader,
  * weakly keyed. When anything cannot be read, the answer is "cannot tell" and Byte Buddy's matcher
  * decides.
+ *
+ * <p>It also answers which methods the class being loaded declares, from its method table: the
+ * hierarchy matchers ask that first, so that only the classes that declare a method the advice
+ * would go into have their super types read.
  */
 final class ClassHeaders extends AgentBuilder.Listener.Adapter
     implements AgentBuilder.ClassFileBufferStrategy, SuperTypes.Resolver {
@@ -48,10 +52,33 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
     final byte[] classFile;
     final WeakReference<ClassLoader> loader;
 
+    // Several matchers ask about the same class file: its constant pool is indexed once, and the
+    // last answer about declared methods is kept (the javax and jakarta servlet matchers ask the same).
+    private int[] constantPool;
+    private Set<String> lastMethodNames;
+    private Boolean lastDeclares;
+
     Current(String typeName, byte[] classFile, ClassLoader loader) {
       this.typeName = typeName;
       this.classFile = classFile;
       this.loader = new WeakReference<>(loader);
+    }
+
+    int[] constantPool() {
+      if (constantPool == null) {
+        constantPool = Header.constantPool(classFile);
+      }
+      return constantPool;
+    }
+
+    Boolean declaresMethodNamed(Set<String> methodNames) {
+      if (!methodNames.equals(lastMethodNames)) {
+        int[] offsets = constantPool();
+        lastDeclares = offsets == null ? null
+            : Header.declaresMethodNamed(classFile, offsets, typeName.replace('.', '/'), methodNames);
+        lastMethodNames = methodNames;
+      }
+      return lastDeclares;
     }
   }
 
@@ -91,7 +118,8 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
       return null;
     }
     try {
-      Header header = Header.parse(now.classFile);
+      int[] offsets = now.constantPool();
+      Header header = offsets == null ? null : Header.parse(now.classFile, offsets);
       if (header == null || !header.name.equals(typeName.replace('.', '/'))) {
         return null;
       }
@@ -103,6 +131,19 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
         return false;
       }
       return anyBelow(loader, header, names, 0);
+    } catch (RuntimeException e) {
+      return null; // a class file we cannot read: Byte Buddy's matcher decides
+    }
+  }
+
+  @Override
+  public Boolean declaresMethodNamed(String typeName, Set<String> methodNames) {
+    Current now = current.get();
+    if (now == null || now.classFile == null || !now.typeName.equals(typeName)) {
+      return null;
+    }
+    try {
+      return now.declaresMethodNamed(methodNames);
     } catch (RuntimeException e) {
       return null; // a class file we cannot read: Byte Buddy's matcher decides
     }
@@ -235,11 +276,110 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
 
     /** The header, or null when this is not a class file we understand. */
     static Header parse(byte[] b) {
+      int[] offsets = constantPool(b);
+      return offsets == null ? null : parse(b, offsets);
+    }
+
+    /** The header of a class file whose constant pool is indexed by {@code offsets}. */
+    static Header parse(byte[] b, int[] offsets) {
+      int p = offsets[0];
+      int access = u2(b, p);
+      String name = className(b, offsets, u2(b, p + 2));
+      int superIndex = u2(b, p + 4);
+      String superName = superIndex == 0 ? null : className(b, offsets, superIndex);
+      int interfaceCount = u2(b, p + 6);
+      String[] interfaces = new String[interfaceCount];
+      for (int i = 0; i < interfaceCount; i++) {
+        interfaces[i] = className(b, offsets, u2(b, p + 8 + 2 * i));
+      }
+      return new Header(access, name, superName, interfaces);
+    }
+
+    /**
+     * Whether the class file of {@code internalName} declares a method named one of {@code
+     * methodNames} (ASCII names, compared in place: nothing is allocated per method); null when
+     * this is not that class file, or not one we understand.
+     */
+    static Boolean declaresMethodNamed(byte[] b, String internalName, Set<String> methodNames) {
+      int[] offsets = constantPool(b);
+      return offsets == null ? null : declaresMethodNamed(b, offsets, internalName, methodNames);
+    }
+
+    static Boolean declaresMethodNamed(byte[] b, int[] offsets, String internalName, Set<String> methodNames) {
+      int p = offsets[0];
+      if (!className(b, offsets, u2(b, p + 2)).equals(internalName)) {
+        return null;
+      }
+      p += 8 + 2 * u2(b, p + 6); // access, this, super, interfaces
+      p = skipMembers(b, p); // fields
+      int methods = u2(b, p);
+      p += 2;
+      for (int i = 0; i < methods; i++) {
+        int nameIndex = u2(b, p + 2);
+        for (String methodName : methodNames) {
+          if (utf8Equals(b, offsets, nameIndex, methodName)) {
+            return true;
+          }
+        }
+        p = skipAttributes(b, p + 6);
+      }
+      return false;
+    }
+
+    /** Skips a fields or methods table, returning the offset after it. */
+    private static int skipMembers(byte[] b, int p) {
+      int count = u2(b, p);
+      p += 2;
+      for (int i = 0; i < count; i++) {
+        p = skipAttributes(b, p + 6); // access, name, descriptor
+      }
+      return p;
+    }
+
+    private static int skipAttributes(byte[] b, int p) {
+      int count = u2(b, p);
+      p += 2;
+      for (int i = 0; i < count; i++) {
+        int length = (u2(b, p + 2) << 16) | u2(b, p + 4);
+        if (length < 0 || p + 6 + length > b.length) {
+          throw new IllegalArgumentException("attribute length");
+        }
+        p += 6 + length;
+      }
+      return p;
+    }
+
+    /** Whether constant {@code index} is a Utf8 entry equal to the ASCII string {@code text}. */
+    private static boolean utf8Equals(byte[] b, int[] offsets, int index, String text) {
+      if (index <= 0 || index >= offsets.length) {
+        throw new IllegalArgumentException("constant index");
+      }
+      int entry = offsets[index];
+      if (b[entry] != 1) {
+        throw new IllegalArgumentException("not a utf8 entry");
+      }
+      int length = u2(b, entry + 1);
+      if (length != text.length()) {
+        return false;
+      }
+      for (int i = 0; i < length; i++) {
+        if (b[entry + 3 + i] != text.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Offsets of the constant pool's entries by index, with the offset just after the pool (the
+     * access flags) in slot 0, which no entry uses; null when this is not a class file.
+     */
+    static int[] constantPool(byte[] b) {
       if (b.length < 10 || u2(b, 0) != 0xCAFE || u2(b, 2) != 0xBABE) {
         return null;
       }
       int count = u2(b, 8);
-      int[] offsets = new int[count];
+      int[] offsets = new int[Math.max(count, 1)];
       int p = 10;
       for (int i = 1; i < count; i++) {
         offsets[i] = p;
@@ -264,16 +404,8 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
             return null;
         }
       }
-      int access = u2(b, p);
-      String name = className(b, offsets, u2(b, p + 2));
-      int superIndex = u2(b, p + 4);
-      String superName = superIndex == 0 ? null : className(b, offsets, superIndex);
-      int interfaceCount = u2(b, p + 6);
-      String[] interfaces = new String[interfaceCount];
-      for (int i = 0; i < interfaceCount; i++) {
-        interfaces[i] = className(b, offsets, u2(b, p + 8 + 2 * i));
-      }
-      return new Header(access, name, superName, interfaces);
+      offsets[0] = p;
+      return offsets;
     }
 
     private static String className(byte[] b, int[] offsets, int index) {

@@ -1,5 +1,6 @@
 package io.sightline.agent;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -76,6 +77,46 @@ class ClassHeadersTest {
     }
   }
 
+  /** Fields with attributes of several kinds before the methods, which must be skipped exactly. */
+  abstract static class WithFields implements Statement {
+    static final long CONSTANT = 42L;
+    @Deprecated
+    java.util.List<String> generic;
+    double[] values = {1.5};
+
+    @Override
+    public boolean execute(String sql) {
+      return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void answersWhichMethodsAreDeclaredAsByteBuddyDoes() throws IOException {
+    Class<?>[] types = {WithFields.class, BaseStatement.class, NotJdbc.class, java.util.ArrayList.class,
+        java.io.InputStream.class, PreparedStatement.class, Ünïcödé.class, Object.class};
+    for (Class<?> type : types) {
+      for (Set<String> names : Set.of(Set.of("execute", "executeQuery"), Set.of("close"), Set.of("run"),
+          Set.of("add", "removeIf"), Set.of("nothing"), Set.of("executeBatch", "addBatch", "read"))) {
+        boolean byteBuddy = declaresMethod(namedOneOf(names.toArray(new String[0])))
+            .matches(TypeDescription.ForLoadedType.of(type));
+        assertThat(ClassHeaders.Header.declaresMethodNamed(bytes(type), internalName(type), names))
+            .as(type + " declares one of " + names).isEqualTo(byteBuddy);
+      }
+    }
+    assertThat(ClassHeaders.Header.declaresMethodNamed(bytes(WithFields.class), internalName(NotJdbc.class),
+        Set.of("close"))).as("not that class's file").isNull();
+    assertThat(ClassHeaders.Header.declaresMethodNamed(new byte[] {1, 2, 3}, "x", Set.of("close"))).isNull();
+    // A truncated class file: cannot tell, and no exception leaves.
+    byte[] whole = bytes(WithFields.class);
+    assertThat(whileDeclaring(new ClassHeaders(), WithFields.class, java.util.Arrays.copyOf(whole, whole.length / 2),
+        "nothing")).isNull();
+    assertThat(whileDeclaring(new ClassHeaders(), WithFields.class, whole, "nothing")).isFalse();
+    assertThat(whileDeclaring(new ClassHeaders(), WithFields.class, whole, "close")).isTrue();
+  }
+
   @Test
   void cannotTellOutsideATransformationOrForAnotherType() throws IOException {
     ClassHeaders headers = new ClassHeaders();
@@ -132,6 +173,16 @@ class ClassHeadersTest {
     headers.resolve(type.getName(), bytes(type), loader, null, null);
     try {
       return headers.isClassBelow(type.getName(), new LinkedHashSet<>(names));
+    } finally {
+      headers.onComplete(type.getName(), loader, null, false);
+    }
+  }
+
+  private static Boolean whileDeclaring(ClassHeaders headers, Class<?> type, byte[] classFile, String methodName) {
+    ClassLoader loader = ClassHeadersTest.class.getClassLoader();
+    headers.resolve(type.getName(), classFile, loader, null, null);
+    try {
+      return headers.declaresMethodNamed(type.getName(), Set.of(methodName));
     } finally {
       headers.onComplete(type.getName(), loader, null, false);
     }

@@ -1,5 +1,6 @@
 package io.sightline.instrumentation.api;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -29,6 +30,12 @@ public final class SuperTypes {
      * {@code names} among its super types; {@code null} when the resolver cannot tell.
      */
     Boolean isClassBelow(String typeName, Set<String> names);
+
+    /**
+     * Whether the type of that name, being loaded, declares a method named one of
+     * {@code methodNames}; {@code null} when the resolver cannot tell.
+     */
+    Boolean declaresMethodNamed(String typeName, Set<String> methodNames);
   }
 
   private static volatile Resolver resolver;
@@ -43,6 +50,44 @@ public final class SuperTypes {
   /** Classes (abstract ones included, interfaces not) that extend or implement one of {@code names}. */
   public static ElementMatcher.Junction<TypeDescription> classBelow(String... names) {
     return new ClassBelow(Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(names))));
+  }
+
+  /**
+   * Types that declare a method named one of {@code methodNames}: the answer of {@code
+   * declaresMethod(namedOneOf(methodNames))}, read from the method table of the class file being
+   * loaded. Put before {@link #classBelow} when the advice only goes into methods of those names:
+   * a type that declares none of them would not be changed by the transformation, so its super
+   * types need not be read at all.
+   */
+  public static ElementMatcher.Junction<TypeDescription> declaresMethodNamed(String... methodNames) {
+    return new DeclaresMethodNamed(Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(methodNames))));
+  }
+
+  private static final class DeclaresMethodNamed extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+    private final Set<String> methodNames;
+    private final ElementMatcher<TypeDescription> fallback;
+
+    DeclaresMethodNamed(Set<String> methodNames) {
+      this.methodNames = methodNames;
+      this.fallback = declaresMethod(namedOneOf(methodNames.toArray(new String[0])));
+    }
+
+    @Override
+    public boolean matches(TypeDescription type) {
+      Resolver current = resolver;
+      if (current != null) {
+        Boolean answer = current.declaresMethodNamed(type.getName(), methodNames);
+        if (answer != null) {
+          return answer;
+        }
+      }
+      return fallback.matches(type);
+    }
+
+    @Override
+    public String toString() {
+      return "declaresMethodNamed(" + methodNames + ")";
+    }
   }
 
   private static final class ClassBelow extends ElementMatcher.Junction.AbstractBase<TypeDescription> {

@@ -20,14 +20,17 @@ import net.bytebuddy.matcher.ElementMatcher;
  * sanitised once here, so that each execution only looks it up.
  */
 final class JdbcConnectionInstrumentation implements TypeInstrumentation {
+  private static final String[] PREPARE = {"prepareStatement", "prepareCall"};
+
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return JdbcInstrumentationModule.notJdk().and(SuperTypes.classBelow("java.sql.Connection"));
+    return JdbcInstrumentationModule.notJdk().and(SuperTypes.declaresMethodNamed(PREPARE))
+        .and(SuperTypes.classBelow("java.sql.Connection"));
   }
 
   @Override
   public void transform(AdviceTarget target) {
-    target.applyAdvice(namedOneOf("prepareStatement", "prepareCall")
+    target.applyAdvice(namedOneOf(PREPARE)
             .and(takesArgument(0, String.class)).and(isPublic()).and(not(isAbstract())),
         JdbcConnectionInstrumentation.class.getName() + "$PrepareAdvice");
   }

@@ -24,10 +24,18 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 final class JdbcStatementInstrumentation implements TypeInstrumentation {
   private static final String[] EXECUTE = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate"};
+  private static final String[] BATCH = {"executeBatch", "executeLargeBatch"};
+  /** Every method name {@link #transform} gives advice to. */
+  private static final String[] ADVISED = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
+      "executeBatch", "executeLargeBatch", "addBatch", "clearBatch", "close"};
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return JdbcInstrumentationModule.notJdk().and(SuperTypes.classBelow("java.sql.Statement"));
+    // Only a class that declares one of the advised methods is changed: the others' super types
+    // are not read.
+    return JdbcInstrumentationModule.notJdk()
+        .and(SuperTypes.declaresMethodNamed(ADVISED))
+        .and(SuperTypes.classBelow("java.sql.Statement"));
   }
 
   @Override
@@ -37,7 +45,7 @@ final class JdbcStatementInstrumentation implements TypeInstrumentation {
         name + "$ExecuteSqlAdvice");
     target.applyAdvice(namedOneOf(EXECUTE).and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
         name + "$ExecutePreparedAdvice");
-    target.applyAdvice(namedOneOf("executeBatch", "executeLargeBatch").and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
+    target.applyAdvice(namedOneOf(BATCH).and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
         name + "$ExecuteBatchAdvice");
     target.applyAdvice(named("addBatch").and(takesArguments(String.class)).and(isPublic()).and(not(isAbstract())),
         name + "$AddBatchAdvice");

@@ -32,7 +32,9 @@ final class ServletInstrumentation implements TypeInstrumentation {
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return SuperTypes.classBelow(prefix + ".Filter", prefix + ".Servlet");
+    // The method names first: most classes declare neither, and then no super type is read.
+    return SuperTypes.declaresMethodNamed("doFilter", "service")
+        .and(SuperTypes.classBelow(prefix + ".Filter", prefix + ".Servlet"));
   }
 
   @Override
