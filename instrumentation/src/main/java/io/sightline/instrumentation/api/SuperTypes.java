@@ -63,20 +63,26 @@ public final class SuperTypes {
     return new DeclaresMethodNamed(Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(methodNames))));
   }
 
-  private static final class DeclaresMethodNamed extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
-    private final Set<String> methodNames;
+  /** The agent's answer when it has one, Byte Buddy's matcher otherwise. */
+  private abstract static class Resolved extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+    final Set<String> names;
     private final ElementMatcher<TypeDescription> fallback;
+    private final String description;
 
-    DeclaresMethodNamed(Set<String> methodNames) {
-      this.methodNames = methodNames;
-      this.fallback = declaresMethod(namedOneOf(methodNames.toArray(new String[0])));
+    Resolved(Set<String> names, ElementMatcher<TypeDescription> fallback, String description) {
+      this.names = names;
+      this.fallback = fallback;
+      this.description = description + "(" + names + ")";
     }
+
+    /** The resolver's answer for the type being loaded; null when it cannot tell. */
+    abstract Boolean resolve(Resolver resolver, String typeName);
 
     @Override
     public boolean matches(TypeDescription type) {
       Resolver current = resolver;
       if (current != null) {
-        Boolean answer = current.declaresMethodNamed(type.getName(), methodNames);
+        Boolean answer = resolve(current, type.getName());
         if (answer != null) {
           return answer;
         }
@@ -86,34 +92,29 @@ public final class SuperTypes {
 
     @Override
     public String toString() {
-      return "declaresMethodNamed(" + methodNames + ")";
+      return description;
     }
   }
 
-  private static final class ClassBelow extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
-    private final Set<String> names;
-    private final ElementMatcher<TypeDescription> fallback;
+  private static final class DeclaresMethodNamed extends Resolved {
+    DeclaresMethodNamed(Set<String> methodNames) {
+      super(methodNames, declaresMethod(namedOneOf(methodNames.toArray(new String[0]))), "declaresMethodNamed");
+    }
 
+    @Override
+    Boolean resolve(Resolver resolver, String typeName) {
+      return resolver.declaresMethodNamed(typeName, names);
+    }
+  }
+
+  private static final class ClassBelow extends Resolved {
     ClassBelow(Set<String> names) {
-      this.names = names;
-      this.fallback = not(isInterface()).and(hasSuperType(namedOneOf(names.toArray(new String[0]))));
+      super(names, not(isInterface()).and(hasSuperType(namedOneOf(names.toArray(new String[0])))), "classBelow");
     }
 
     @Override
-    public boolean matches(TypeDescription type) {
-      Resolver current = resolver;
-      if (current != null) {
-        Boolean answer = current.isClassBelow(type.getName(), names);
-        if (answer != null) {
-          return answer;
-        }
-      }
-      return fallback.matches(type);
-    }
-
-    @Override
-    public String toString() {
-      return "classBelow(" + names + ")";
+    Boolean resolve(Resolver resolver, String typeName) {
+      return resolver.isClassBelow(typeName, names);
     }
   }
 }

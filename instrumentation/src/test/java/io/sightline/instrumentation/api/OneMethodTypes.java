@@ -4,6 +4,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.method.MethodDescription;
@@ -12,6 +14,7 @@ import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.StubMethod;
 import net.bytebuddy.matcher.ElementMatcher;
+import org.assertj.core.api.Assertions;
 
 /**
  * Types that implement an interface and declare exactly one of its methods, described without
@@ -57,6 +60,30 @@ public final class OneMethodTypes {
       }
     }
     return false;
+  }
+
+  /**
+   * Checks, for one-method classes of every method of {@code types}, that the type matcher accepts
+   * each class whose method the instrumentation would advise (and that there is at least one);
+   * returns the names of the methods whose classes it accepts.
+   */
+  public static Set<String> matchedMethodNames(TypeInstrumentation instrumentation, Class<?>... types) {
+    Set<String> matched = new TreeSet<>();
+    int advised = 0;
+    for (Class<?> type : types) {
+      for (TypeDescription oneMethod : each(type)) {
+        boolean matches = instrumentation.typeMatcher().matches(oneMethod);
+        if (advised(instrumentation, oneMethod)) {
+          advised++;
+          Assertions.assertThat(matches).as(oneMethod.getName() + " has an advised method").isTrue();
+        }
+        if (matches) {
+          matched.add(methodName(oneMethod));
+        }
+      }
+    }
+    Assertions.assertThat(advised).as("advised one-method classes").isPositive();
+    return matched;
   }
 
   /** The name of the one method {@code type} declares. */
