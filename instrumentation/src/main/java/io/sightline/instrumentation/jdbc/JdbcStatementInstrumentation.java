@@ -13,6 +13,9 @@ import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -26,8 +29,7 @@ final class JdbcStatementInstrumentation implements TypeInstrumentation {
   private static final String[] EXECUTE = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate"};
   private static final String[] BATCH = {"executeBatch", "executeLargeBatch"};
   /** Every method name {@link #transform} gives advice to. */
-  private static final String[] ADVISED = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
-      "executeBatch", "executeLargeBatch", "addBatch", "clearBatch", "close"};
+  private static final String[] ADVISED = advised("addBatch", "clearBatch", "close");
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
@@ -53,6 +55,13 @@ final class JdbcStatementInstrumentation implements TypeInstrumentation {
         name + "$ClearBatchAdvice");
     target.applyAdvice(named("close").and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
         name + "$CloseAdvice");
+  }
+
+  private static String[] advised(String... others) {
+    List<String> names = new ArrayList<>(Arrays.asList(EXECUTE));
+    names.addAll(Arrays.asList(BATCH));
+    names.addAll(Arrays.asList(others));
+    return names.toArray(new String[0]);
   }
 
   public static final class ExecuteSqlAdvice {
