@@ -22,7 +22,7 @@ final class ForkJoinTaskInstrumentation implements TypeInstrumentation {
 
   @Override
   public void transform(AdviceTarget target) {
-    target.applyAdvice(isConstructor(), TaskAdvice.CAPTURE);
+    target.applyAdvice(isConstructor(), TaskAdvice.FORK_JOIN_CAPTURE);
     target.applyAdvice(named("doExec"), TaskAdvice.RUN_ONCE);
   }
 }

@@ -2,11 +2,13 @@ package io.sightline.instrumentation.executors;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.HookIds;
+import java.util.concurrent.CompletableFuture;
 import net.bytebuddy.asm.Advice;
 
 /** The advice shared by every JDK task type: capture on construction, activate around running. */
 final class TaskAdvice {
   static final String CAPTURE = TaskAdvice.class.getName() + "$CaptureAdvice";
+  static final String FORK_JOIN_CAPTURE = TaskAdvice.class.getName() + "$ForkJoinCaptureAdvice";
   static final String RUN = TaskAdvice.class.getName() + "$RunAdvice";
   static final String RUN_ONCE = TaskAdvice.class.getName() + "$RunOnceAdvice";
 
@@ -16,6 +18,21 @@ final class TaskAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     public static void onExit(@Advice.This Object task) {
       Hooks.exit(HookIds.EXECUTORS_CAPTURE, null, task, null, null);
+    }
+  }
+
+  /**
+   * As {@link CaptureAdvice}, for {@code ForkJoinTask}: every {@code CompletableFuture} stage is one
+   * (dozens per {@code java.net.http} request), and their callbacks are wrapped instead, so they
+   * are told apart here, without a call into the agent. {@code AsynchronousCompletionTask} is the
+   * JDK's public marker of those tasks.
+   */
+  public static final class ForkJoinCaptureAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void onExit(@Advice.This Object task) {
+      if (!(task instanceof CompletableFuture.AsynchronousCompletionTask)) {
+        Hooks.exit(HookIds.EXECUTORS_CAPTURE, null, task, null, null);
+      }
     }
   }
 

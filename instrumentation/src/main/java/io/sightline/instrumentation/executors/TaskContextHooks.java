@@ -40,8 +40,8 @@ final class TaskContextHooks {
 
     @Override
     public void exit(Object state, Object self, Object result, Throwable thrown) {
-      // The class first: most tasks created are CompletableFuture's own, and the context look-up
-      // is the dearer of the two.
+      // ForkJoinTask's advice already leaves out the tasks marked as CompletableFuture's own; this
+      // check by name also covers any that are not marked, before the dearer context look-up.
       if (self == null || COMPLETABLE_FUTURE_TASK.get(self.getClass())) {
         return;
       }
