@@ -101,6 +101,10 @@ class OtlpSpanEncoderTest {
         .setAttribute("empty", "")
         .setAttribute("unicode", "caf\u00e9 \u20ac \ud83d\ude00 lone \ud800 end")
         .setAttribute("long.text", "x".repeat(1000)) // truncated to 300 by the limits, longer than 127
+        // the edges of the encoder's ASCII fast path: 127 and 128 characters, a non-ASCII last one
+        .setAttribute("ascii.127", "a".repeat(127))
+        .setAttribute("ascii.128", "b".repeat(128))
+        .setAttribute("latin.127", "c".repeat(126) + "\u00e9")
         .setAttribute(AttributeKey.stringArrayKey("tags"), Arrays.asList("a", "", "\u00fc"))
         .setAttribute(AttributeKey.booleanArrayKey("bools"), Arrays.asList(true, false))
         .setAttribute(AttributeKey.longArrayKey("longs"), Arrays.asList(1L, -2L, Long.MAX_VALUE))
