@@ -22,27 +22,19 @@ final class TaskContextHooks {
   private TaskContextHooks() {}
 
   /**
-   * A JDK task object was created: remember the current context for it. Not for {@code
-   * CompletableFuture}'s internal tasks, which are {@code ForkJoinTask}s too: their callbacks are
-   * wrapped instead ({@link WrapCallback}).
+   * A JDK task object was created: remember the current context for it. Not called for {@code
+   * CompletableFuture}'s internal tasks, which are {@code ForkJoinTask}s too: the advice leaves them
+   * out ({@code TaskAdvice.ForkJoinCaptureAdvice}), and their callbacks are wrapped instead
+   * ({@link WrapCallback}).
    */
   static final class Capture extends Hook {
-    private static final ClassValue<Boolean> COMPLETABLE_FUTURE_TASK = new ClassValue<Boolean>() {
-      @Override
-      protected Boolean computeValue(Class<?> type) {
-        return type.getName().startsWith("java.util.concurrent.CompletableFuture$");
-      }
-    };
-
     Capture() {
       super(ExecutorsInstrumentationModule.NAME);
     }
 
     @Override
     public void exit(Object state, Object self, Object result, Throwable thrown) {
-      // ForkJoinTask's advice already leaves out the tasks marked as CompletableFuture's own; this
-      // check by name also covers any that are not marked, before the dearer context look-up.
-      if (self == null || COMPLETABLE_FUTURE_TASK.get(self.getClass())) {
+      if (self == null) {
         return;
       }
       Context context = TaskContexts.toPropagate();
