@@ -33,10 +33,11 @@ import java.util.function.Supplier;
 /**
  * OTLP exporters created on first use rather than when the SDK is built.
  *
- * <p>Creating an OTLP exporter creates its sender: for the JDK sender a {@code java.net.http.HttpClient},
- * whose constructor initialises the JDK's default TLS context (reading and parsing cacerts) even for
- * http:// endpoints. At premain that is most of the SDK's start cost, on a thread that competes with
- * the application's own start, for an exporter first needed seconds later. {@link #componentLoader}
+ * <p>Creating an OTLP exporter creates its sender and resolves its TLS settings; with the SDK's
+ * sender on the JDK {@code HttpClient} (bundled until the agent had its own,
+ * {@link UrlConnectionSender}), that initialised the JDK's default TLS context even for http://
+ * endpoints. At premain that was most of the SDK's start cost, on a thread that competes with the
+ * application's own start, for an exporter first needed seconds later. {@link #componentLoader}
  * gives autoconfigure the bundled providers with the one named {@code otlp} of each signal wrapped:
  * its {@code createExporter} checks the configuration now (so that bad settings still fail the start,
  * as before) and returns an exporter that calls the real provider's {@code createExporter} on its
