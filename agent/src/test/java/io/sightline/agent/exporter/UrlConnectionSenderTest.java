@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +48,7 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's OTLP/HTTP sender, through the SDK's own OTLP exporter (which finds it as the only
@@ -269,6 +271,66 @@ class UrlConnectionSenderTest {
     assertThat(answered.get()).isEqualTo(5);
     assertThat(failed.get()).isEqualTo(1);
     sender.shutdown();
+  }
+
+  @Test
+  void anHttpsCollectorIsTrustedThroughTheConfiguredCertificateOnly(@TempDir Path dir) throws Exception {
+    Path keyStore = dir.resolve("collector.p12");
+    Path certificate = dir.resolve("collector.pem");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    run(keytool, "-genkeypair", "-alias", "collector", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+        "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+        "-storepass", "changeit", "-keypass", "changeit");
+    run(keytool, "-exportcert", "-rfc", "-alias", "collector", "-keystore", keyStore.toString(),
+        "-storepass", "changeit", "-file", certificate.toString());
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(keyStore)) {
+      store.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, "changeit".toCharArray());
+    SSLContext serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(keys.getKeyManagers(), null, null);
+    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
+    AtomicInteger posts = new AtomicInteger();
+    https.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      posts.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    https.start();
+    String endpoint = "https://127.0.0.1:" + https.getAddress().getPort() + "/v1/traces";
+    try {
+      OtlpHttpSpanExporter untrusting = OtlpHttpSpanExporter.builder().setEndpoint(endpoint)
+          .setRetryPolicy(fastRetries(3)).build();
+      try {
+        assertThat(untrusting.export(oneSpan("GET /a")).join(10, TimeUnit.SECONDS).isSuccess()).isFalse();
+      } finally {
+        untrusting.shutdown().join(10, TimeUnit.SECONDS);
+      }
+      assertThat(posts.get()).isZero();
+
+      OtlpHttpSpanExporter trusting = OtlpHttpSpanExporter.builder().setEndpoint(endpoint)
+          .setTrustedCertificates(java.nio.file.Files.readAllBytes(certificate)).build();
+      try {
+        assertThat(trusting.export(oneSpan("GET /b")).join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      } finally {
+        trusting.shutdown().join(10, TimeUnit.SECONDS);
+      }
+      assertThat(posts.get()).isEqualTo(1);
+    } finally {
+      https.stop(0);
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
   }
 
   private static MessageWriter body(String text) {
