@@ -79,7 +79,12 @@ class LazyOtlpTest {
   }
 
   /** One ended span's data, made by the SDK. */
-  private static List<SpanData> endedSpan() {
+  static List<SpanData> endedSpan() {
+    return endedSpan("concurrent");
+  }
+
+  /** One ended span's data named {@code name}, made by the SDK. */
+  static List<SpanData> endedSpan(String name) {
     List<SpanData> ended = new ArrayList<>();
     SpanExporter collecting = new SpanExporter() {
       @Override
@@ -99,7 +104,7 @@ class LazyOtlpTest {
       }
     };
     try (SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(collecting)).build()) {
-      tracing.get("test").spanBuilder("concurrent").startSpan().end();
+      tracing.get("test").spanBuilder(name).startSpan().end();
     }
     return List.copyOf(ended);
   }

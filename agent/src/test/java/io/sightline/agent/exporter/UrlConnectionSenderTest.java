@@ -3,8 +3,6 @@ package io.sightline.agent.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -15,10 +13,7 @@ import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import io.opentelemetry.sdk.common.export.ProxyOptions;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.sightline.instrumentation.api.Suppression;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +24,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -102,30 +96,7 @@ class UrlConnectionSenderTest {
   }
 
   private static Collection<SpanData> oneSpan(String name) {
-    List<SpanData> spans = new ArrayList<>();
-    SpanExporter collecting = new SpanExporter() {
-      @Override
-      public CompletableResultCode export(Collection<SpanData> batch) {
-        spans.addAll(batch);
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
-      }
-    };
-    try (SdkTracerProvider provider = SdkTracerProvider.builder()
-        .addSpanProcessor(SimpleSpanProcessor.create(collecting)).build()) {
-      provider.get("test").spanBuilder(name).setSpanKind(SpanKind.CLIENT)
-          .setAllAttributes(Attributes.builder().put("db.system.name", "h2").build()).startSpan().end();
-    }
-    return spans;
+    return LazyOtlpTest.endedSpan(name);
   }
 
   @Test
