@@ -11,14 +11,17 @@ import io.opentelemetry.sdk.common.export.ProxyOptions;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.sightline.instrumentation.api.Suppression;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -61,12 +65,13 @@ final class UrlConnectionSender implements HttpSender {
   private static final int[] RETRYABLE_STATUS = {429, 502, 503, 504};
   private static final AtomicInteger THREADS = new AtomicInteger();
 
+  private final URI endpoint;
   private final URL url;
   private final String contentType;
   private final Compressor compressor;
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
-  private final java.util.function.Supplier<Map<String, List<String>>> headers;
+  private final Supplier<Map<String, List<String>>> headers;
   private final ProxySelector proxySelector;
   private final SSLContext sslContext;
   private final RetryPolicy retryPolicy;
@@ -75,9 +80,10 @@ final class UrlConnectionSender implements HttpSender {
   private final boolean ownExecutor;
 
   UrlConnectionSender(HttpSenderConfig config) {
+    this.endpoint = config.getEndpoint();
     try {
-      this.url = config.getEndpoint().toURL();
-    } catch (java.net.MalformedURLException e) {
+      this.url = endpoint.toURL();
+    } catch (MalformedURLException e) {
       throw new IllegalArgumentException("invalid OTLP endpoint " + config.getEndpoint(), e);
     }
     this.contentType = config.getContentType();
@@ -184,7 +190,7 @@ final class UrlConnectionSender implements HttpSender {
   private HttpURLConnection open() throws IOException {
     Proxy proxy = Proxy.NO_PROXY;
     if (proxySelector != null) {
-      List<Proxy> proxies = proxySelector.select(URI.create(url.toString()));
+      List<Proxy> proxies = proxySelector.select(endpoint);
       if (proxies != null && !proxies.isEmpty()) {
         proxy = proxies.get(0);
       }
@@ -245,7 +251,7 @@ final class UrlConnectionSender implements HttpSender {
     }
   }
 
-  private static int millis(java.time.Duration duration) {
+  private static int millis(Duration duration) {
     if (duration == null) {
       return 0;
     }
@@ -298,7 +304,7 @@ final class UrlConnectionSender implements HttpSender {
   }
 
   /** Lets a compressor finish its stream without closing the connection's. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
+  private static final class NonClosing extends FilterOutputStream {
     NonClosing(OutputStream out) {
       super(out);
     }
