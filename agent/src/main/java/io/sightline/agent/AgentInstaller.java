@@ -59,11 +59,18 @@ public final class AgentInstaller {
     sdkThread.setDaemon(true);
     sdkThread.start();
 
+    TransformCache cache = TransformCache.fromSettings(version, agentJar);
     InstrumentationInstaller installer = new InstrumentationInstaller();
     // A module whose hooks failed to register is matched no more (types it transformed in the
     // meantime only carry advice that finds no hook).
-    AutoCloseable transformer = installer.install(instrumentation, candidates, agentLoader, module -> !failed.contains(module), clock);
+    AutoCloseable transformer = installer.install(instrumentation, candidates, agentLoader, module -> !failed.contains(module),
+        cache, clock);
     clock.lap("byte buddy install");
+    if (cache != null) {
+      cache.scheduleWrites();
+      AgentLog.debug("startup cache: " + cache.storedCount() + " classes in " + cache.file() + ", "
+          + cache.hits() + " answered during premain");
+    }
 
     AgentTelemetry telemetry;
     try {

@@ -46,7 +46,86 @@ final class InstrumentationInstaller {
    * the classes it retransformed.
    */
   AutoCloseable install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader,
-      Predicate<InstrumentationModule> active, StartupClock clock) throws Exception {
+      Predicate<InstrumentationModule> active, TransformCache cache, StartupClock clock) throws Exception {
+    if (cache != null && cache.storedCount() > 0) {
+      // A warm start: classes the cache knows get their stored outcome, and Byte Buddy is only
+      // built if one does not (CachedStart).
+      CachedStart start = new CachedStart(cache, instrumentation, agentLoader, () -> {
+        try {
+          return builder(instrumentation, modules, agentLoader, active).makeRaw();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      start.install();
+      clock.lap("byte buddy build");
+      return start;
+    }
+    AgentBuilder builder = builder(instrumentation, modules, agentLoader, active);
+    if (cache != null) {
+      // Innermost decorator: the debug timer below also counts the classes answered from the cache.
+      builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
+          new CachingTransformer(transformer, cache, instrumentation, agentLoader));
+    }
+    TransformTimer timer = AgentLog.isDebug() ? new TransformTimer() : null;
+    if (timer != null) {
+      builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
+          ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
+    }
+    clock.lap("byte buddy build");
+    ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+    if (cache != null) {
+      CachingTransformer.recordLoadedJdkClasses(instrumentation, cache);
+    }
+    if (timer != null) {
+      timer.report("during premain");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
+    }
+    return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+  }
+
+  /** Classes never transformed, by name: the agent's own packages, and generated classes. */
+  private static final String[] IGNORED_PREFIXES = {"io.sightline.bootstrap.", "io.sightline.agent.",
+      "io.sightline.instrumentation.", "io.sightline.shaded.", "net.bytebuddy.", "jdk.internal.reflect.",
+      "sun.reflect.", "java.lang.invoke.", "com.sun.proxy.", "jdk.proxy"};
+  private static final String[] IGNORED_PARTS = {"$$Lambda", "$$EnhancerBy", "$HibernateProxy$"};
+  private static final String[] IGNORED_INTERNAL_PREFIXES = new String[IGNORED_PREFIXES.length];
+
+  static {
+    for (int i = 0; i < IGNORED_PREFIXES.length; i++) {
+      IGNORED_INTERNAL_PREFIXES[i] = IGNORED_PREFIXES[i].replace('.', '/');
+    }
+  }
+
+  private static ElementMatcher.Junction<TypeDescription> ignoredNames() {
+    ElementMatcher.Junction<TypeDescription> names = ElementMatchers.none();
+    for (String prefix : IGNORED_PREFIXES) {
+      names = names.or(nameStartsWith(prefix));
+    }
+    for (String part : IGNORED_PARTS) {
+      names = names.or(nameContains(part));
+    }
+    return names;
+  }
+
+  /** The same test as the ignore matcher, on a class file's internal name ({@code a/b/C}). */
+  static boolean isIgnored(String internalName) {
+    for (String prefix : IGNORED_INTERNAL_PREFIXES) {
+      if (internalName.startsWith(prefix)) {
+        return true;
+      }
+    }
+    for (String part : IGNORED_PARTS) {
+      if (internalName.contains(part)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The one {@link AgentBuilder} for {@code modules}, not yet installed. */
+  private AgentBuilder builder(Instrumentation instrumentation, List<InstrumentationModule> modules,
+      ClassLoader agentLoader, Predicate<InstrumentationModule> active) throws Exception {
     // Errors inside advice go to Hooks.suppressed, where they are counted, not lost.
     Advice.ExceptionHandler exceptionHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
         new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
@@ -94,19 +173,7 @@ final class InstrumentationInstaller {
         .with((AgentBuilder.ClassFileBufferStrategy) headers)
         .with((AgentBuilder.Listener) headers)
         // The agent's own packages only: an application may well live under io.sightline too.
-        .ignore(nameStartsWith("io.sightline.bootstrap.")
-            .or(nameStartsWith("io.sightline.agent."))
-            .or(nameStartsWith("io.sightline.instrumentation."))
-            .or(nameStartsWith("io.sightline.shaded."))
-            .or(nameStartsWith("net.bytebuddy."))
-            .or(nameStartsWith("jdk.internal.reflect."))
-            .or(nameStartsWith("sun.reflect."))
-            .or(nameStartsWith("java.lang.invoke."))
-            .or(nameStartsWith("com.sun.proxy."))
-            .or(nameStartsWith("jdk.proxy"))
-            .or(nameContains("$$Lambda"))
-            .or(nameContains("$$EnhancerBy"))
-            .or(nameContains("$HibernateProxy$")), ElementMatchers.any())
+        .ignore(ignoredNames(), ElementMatchers.any())
         .or(ElementMatchers.any(), ElementMatchers.is(agentLoader));
     // Deliberately no isSynthetic() here: it is not a name test, so it would make the pool parse
     // the class file of every class the JVM loads, before any type matcher has rejected it.
@@ -129,18 +196,7 @@ final class InstrumentationInstaller {
         // Not terminal (Byte Buddy's default): other modules may advise the same type.
       }
     }
-    TransformTimer timer = AgentLog.isDebug() ? new TransformTimer() : null;
-    if (timer != null) {
-      builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
-          ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
-    }
-    clock.lap("byte buddy build");
-    ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
-    if (timer != null) {
-      timer.report("during premain");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
-    }
-    return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    return builder;
   }
 
   /** Logs every transformation under debug, and each failing instrumentation once. */
@@ -153,6 +209,7 @@ final class InstrumentationInstaller {
 
     @Override
     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+      CachingTransformer.errorReported();
       String instrumentation = instrumentationOfType.get(typeName);
       if (instrumentation == null) {
         // Failed before any of our transformers ran (a type we could not even describe): not ours.
