@@ -59,7 +59,9 @@ public final class AgentInstaller {
     sdkThread.setDaemon(true);
     sdkThread.start();
 
-    TransformCache cache = TransformCache.fromSettings(version, agentJar);
+    // At premain only: on a late attach the application's classes are already loaded, and which of
+    // them to retransform is Byte Buddy's to decide.
+    TransformCache cache = premain ? TransformCache.fromSettings(version, agentJar) : null;
     InstrumentationInstaller installer = new InstrumentationInstaller();
     // A module whose hooks failed to register is matched no more (types it transformed in the
     // meantime only carry advice that finds no hook).
