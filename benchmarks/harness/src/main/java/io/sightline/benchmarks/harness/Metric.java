@@ -3,6 +3,7 @@ package io.sightline.benchmarks.harness;
 /** The figures the harness reports, in table order. */
 enum Metric {
   STARTUP("startup", "Startup: JVM start to first 200 (ms)", "%.0f", true),
+  STARTUP_CACHED("startup_cached", "Startup with Sightline's startup cache, warm (ms)", "%.0f", true),
   EARLY_THROUGHPUT("early_rps", "Early life: throughput (req/s)", "%.0f", false),
   EARLY_P50("early_p50", "Early life: p50 latency (ms)", "%.2f", true),
   EARLY_P99("early_p99", "Early life: p99 latency (ms)", "%.2f", true),
