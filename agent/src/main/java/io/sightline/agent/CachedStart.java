@@ -96,6 +96,7 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
         return null;
       }
       if (cached != null && readEdges.ensure(module)) {
+        AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
         return cached;
       }
     }

@@ -1,5 +1,6 @@
 package io.sightline.agent;
 
+import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.Hooks;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
@@ -78,6 +79,7 @@ final class CachingTransformer extends ResettableClassFileTransformer.WithDelega
         return null;
       }
       if (cached != null && readEdges.ensure(module)) {
+        AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
         return cached;
       }
     }

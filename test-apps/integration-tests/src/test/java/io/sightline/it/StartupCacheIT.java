@@ -100,9 +100,9 @@ class StartupCacheIT {
       assertThat(app.output()).contains("startup cache: no ");
       app.stop(); // the shutdown hook writes the file
     }
-    // Byte Buddy wove the JDK HTTP server, H2's and HikariCP's JDBC classes on the cold start.
-    assertThat(transformedFirst).anyMatch(line -> line.contains("org.h2.jdbc.JdbcPreparedStatement"))
-        .anyMatch(line -> line.contains("com.zaxxer.hikari.pool.HikariProxyConnection"));
+    // Byte Buddy wove H2's and HikariCP's JDBC classes on the cold start.
+    assertThat(transformedFirst).contains("[sightline] DEBUG transformed org.h2.jdbc.JdbcPreparedStatement (jdbc)",
+        "[sightline] DEBUG transformed com.zaxxer.hikari.pool.HikariProxyConnection (jdbc)");
     assertThat(cacheFiles(cacheDir)).hasSize(1);
 
     try (TestApp app = startApp(cacheDir)) {
@@ -113,8 +113,10 @@ class StartupCacheIT {
       assertThat(output).containsPattern("startup cache: [1-9][0-9]* classes in ");
       // The same classes came from the cache: Byte Buddy transformed none of them itself.
       assertThat(transformedLines(app)).as(output)
-          .noneMatch(line -> line.contains("org.h2.jdbc.JdbcPreparedStatement"))
-          .noneMatch(line -> line.contains("com.zaxxer.hikari.pool.HikariProxyConnection"));
+          .contains("[sightline] DEBUG transformed org.h2.jdbc.JdbcPreparedStatement (from the startup cache)")
+          .contains("[sightline] DEBUG transformed com.zaxxer.hikari.pool.HikariProxyConnection (from the startup cache)")
+          .noneMatch(line -> line.contains("org.h2.jdbc.JdbcPreparedStatement (jdbc)"))
+          .noneMatch(line -> line.contains("com.zaxxer.hikari.pool.HikariProxyConnection (jdbc)"));
       assertThat(output).doesNotContain("[sightline] WARN");
     }
   }
@@ -134,7 +136,7 @@ class StartupCacheIT {
     try (TestApp app = startApp(cacheDir)) {
       assertThat(traceOf(app, "/h2/literal")).hasSize(2);
       assertThat(app.output()).containsPattern("startup cache: \\S+ not used: ");
-      assertThat(transformedLines(app)).anyMatch(line -> line.contains("org.h2.jdbc.JdbcPreparedStatement"));
+      assertThat(transformedLines(app)).contains("[sightline] DEBUG transformed org.h2.jdbc.JdbcPreparedStatement (jdbc)");
     }
   }
 }
