@@ -78,6 +78,7 @@ final class TransformCache {
   private final AtomicLong added = new AtomicLong();
   private volatile boolean dirty;
   private volatile boolean full;
+  private volatile boolean writeWarned;
 
   /**
    * One outcome: the class file's checksum and the woven bytes, or null when left unchanged; its
@@ -280,7 +281,7 @@ final class TransformCache {
     return inserted[0] && isNew;
   }
 
-  /** Writes the outcomes of this run if any was added; false if that failed (logged under debug). */
+  /** Writes the outcomes of this run if any was added; false if that failed (the first failure warns). */
   boolean writeIfChanged() {
     if (!dirty) {
       return true;
@@ -290,7 +291,13 @@ final class TransformCache {
       write();
       return true;
     } catch (IOException | RuntimeException e) {
-      AgentLog.debug("startup cache: " + file + " not written: " + e);
+      // A directory the application cannot write to is a setting to fix: said once.
+      if (!writeWarned) {
+        writeWarned = true;
+        AgentLog.warn("startup cache: cannot write " + file + " (" + e + "); starts will not use the cache");
+      } else {
+        AgentLog.debug("startup cache: " + file + " not written: " + e);
+      }
       return false;
     }
   }

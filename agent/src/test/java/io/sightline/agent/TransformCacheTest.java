@@ -116,4 +116,14 @@ class TransformCacheTest {
     }
     assertThat(TransformCache.open(dir, KEY).lookup("com/example/Statement", APP_CLASS, false)).isEqualTo(WOVEN);
   }
+
+  @Test
+  void aDirectoryThatCannotBeWrittenIsReportedNotThrown() throws IOException {
+    Path notADirectory = dir.resolve("a-file");
+    Files.write(notADirectory, "x".getBytes(StandardCharsets.UTF_8));
+    TransformCache cache = TransformCache.open(notADirectory, KEY);
+    assertThat(cache.storedCount()).isZero();
+    cache.record("com/example/Statement", APP_CLASS, WOVEN, false);
+    assertThat(cache.writeIfChanged()).isFalse();
+  }
 }
