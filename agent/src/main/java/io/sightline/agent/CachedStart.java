@@ -96,14 +96,18 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
         return null;
       }
       if (cached != null && readEdges.ensure(module)) {
-        AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
+        if (AgentLog.isDebug()) {
+          AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
+        }
         return cached;
       }
     }
     ClassFileTransformer transformer = delegate;
     if (transformer == null) {
       missed.add(new Missed(loader, name));
-      AgentLog.debug("startup cache: not in the cache: " + name + " (" + loader + ")");
+      if (AgentLog.isDebug()) {
+        AgentLog.debug("startup cache: not in the cache: " + name + " (" + loader + ")");
+      }
       startBuild();
       transformer = delegate; // built in the meantime: transform it now (it may be retransformed too)
       if (transformer == null) {

@@ -79,7 +79,9 @@ final class CachingTransformer extends ResettableClassFileTransformer.WithDelega
         return null;
       }
       if (cached != null && readEdges.ensure(module)) {
-        AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
+        if (AgentLog.isDebug()) {
+          AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
+        }
         return cached;
       }
     }

@@ -32,6 +32,19 @@ import net.bytebuddy.utility.JavaModule;
 
 /** Builds the one Byte Buddy {@link AgentBuilder} for all enabled modules and installs it. */
 final class InstrumentationInstaller {
+  /** Classes never transformed, by name: the agent's own packages, and generated classes. */
+  private static final String[] IGNORED_PREFIXES = {"io.sightline.bootstrap.", "io.sightline.agent.",
+      "io.sightline.instrumentation.", "io.sightline.shaded.", "net.bytebuddy.", "jdk.internal.reflect.",
+      "sun.reflect.", "java.lang.invoke.", "com.sun.proxy.", "jdk.proxy"};
+  private static final String[] IGNORED_PARTS = {"$$Lambda", "$$EnhancerBy", "$HibernateProxy$"};
+  private static final String[] IGNORED_INTERNAL_PREFIXES = new String[IGNORED_PREFIXES.length];
+
+  static {
+    for (int i = 0; i < IGNORED_PREFIXES.length; i++) {
+      IGNORED_INTERNAL_PREFIXES[i] = IGNORED_PREFIXES[i].replace('.', '/');
+    }
+  }
+
   private final Map<String, String> instrumentationOfType = new ConcurrentHashMap<>();
   private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
   private final AtomicInteger transformed = new AtomicInteger();
@@ -58,7 +71,7 @@ final class InstrumentationInstaller {
         }
       });
       start.install();
-      clock.lap("byte buddy build");
+      clock.lap("startup cache install");
       return start;
     }
     AgentBuilder builder = builder(instrumentation, modules, agentLoader, active);
@@ -82,19 +95,6 @@ final class InstrumentationInstaller {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
     }
     return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-  }
-
-  /** Classes never transformed, by name: the agent's own packages, and generated classes. */
-  private static final String[] IGNORED_PREFIXES = {"io.sightline.bootstrap.", "io.sightline.agent.",
-      "io.sightline.instrumentation.", "io.sightline.shaded.", "net.bytebuddy.", "jdk.internal.reflect.",
-      "sun.reflect.", "java.lang.invoke.", "com.sun.proxy.", "jdk.proxy"};
-  private static final String[] IGNORED_PARTS = {"$$Lambda", "$$EnhancerBy", "$HibernateProxy$"};
-  private static final String[] IGNORED_INTERNAL_PREFIXES = new String[IGNORED_PREFIXES.length];
-
-  static {
-    for (int i = 0; i < IGNORED_PREFIXES.length; i++) {
-      IGNORED_INTERNAL_PREFIXES[i] = IGNORED_PREFIXES[i].replace('.', '/');
-    }
   }
 
   private static ElementMatcher.Junction<TypeDescription> ignoredNames() {
