@@ -18,10 +18,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,11 +140,32 @@ final class TransformCache {
     for (Map.Entry<String, String> setting : settings.entrySet()) {
       key.append('\n').append(setting.getKey()).append('=').append(setting.getValue());
     }
+    Path path;
     try {
-      return open(Paths.get(dir), key.toString());
+      path = Paths.get(dir);
     } catch (RuntimeException e) {
       Settings.warnInvalid(DIR_KEY, dir, "no startup cache");
       return null;
+    }
+    if (writableByOthers(path)) {
+      // The file holds bytecode the agent puts into the application's classes.
+      AgentLog.warn("startup cache: " + path + " is writable by other users, so it is not used (whoever can write"
+          + " there could change the application's classes); use a directory only the application's user can write");
+      return null;
+    }
+    return open(path, key.toString());
+  }
+
+  /** Whether other users than the owner may write to the directory (POSIX file systems only). */
+  static boolean writableByOthers(Path dir) {
+    try {
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
+      return permissions.contains(PosixFilePermission.GROUP_WRITE)
+          || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+    } catch (NoSuchFileException e) {
+      return false; // created owner-only at the first write
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
     }
   }
 
@@ -304,7 +328,13 @@ final class TransformCache {
 
   private void write() throws IOException {
     Path dir = file.getParent();
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      try {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(dir);
+      }
+    }
     Path temp = Files.createTempFile(dir, "transforms-", ".tmp");
     try {
       Map<String, Entry> snapshot = new HashMap<>(used);

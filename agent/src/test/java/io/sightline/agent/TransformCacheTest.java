@@ -126,4 +126,21 @@ class TransformCacheTest {
     cache.record("com/example/Statement", APP_CLASS, WOVEN, false);
     assertThat(cache.writeIfChanged()).isFalse();
   }
+
+  @Test
+  void aDirectoryOtherUsersCanWriteIsRefusedAndANewOneIsOwnerOnly() throws IOException {
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThat(TransformCache.writableByOthers(shared)).isTrue();
+    Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(TransformCache.writableByOthers(shared)).isFalse();
+
+    Path created = dir.resolve("new").resolve("cache");
+    assertThat(TransformCache.writableByOthers(created)).isFalse();
+    TransformCache cache = TransformCache.open(created, KEY);
+    cache.record("com/example/Statement", APP_CLASS, WOVEN, false);
+    assertThat(cache.writeIfChanged()).isTrue();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(created)))
+        .isEqualTo("rwx------");
+  }
 }
