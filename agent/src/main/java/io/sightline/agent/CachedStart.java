@@ -90,17 +90,9 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
     if (closed || loader == agentLoader || name == null || classFile == null || InstrumentationInstaller.isIgnored(name)) {
       return null;
     }
-    if (!CachingTransformer.isNested()) {
-      byte[] cached = cache.lookup(name, classFile, CachingTransformer.isJdkClass(module, loader));
-      if (cached == TransformCache.UNCHANGED) {
-        return null;
-      }
-      if (cached != null && readEdges.ensure(module)) {
-        if (AgentLog.isDebug()) {
-          AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
-        }
-        return cached;
-      }
+    byte[] cached = CachingTransformer.fromCache(cache, readEdges, module, loader, name, classFile);
+    if (cached != null) {
+      return cached == TransformCache.UNCHANGED ? null : cached;
     }
     ClassFileTransformer transformer = delegate;
     if (transformer == null) {

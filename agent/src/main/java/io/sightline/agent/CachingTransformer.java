@@ -73,17 +73,9 @@ final class CachingTransformer extends ResettableClassFileTransformer.WithDelega
     if (loader == agentLoader || name == null || classFile == null || InstrumentationInstaller.isIgnored(name)) {
       return classFileTransformer.transform(module, loader, name, redefined, protectionDomain, classFile);
     }
-    if (!isNested()) {
-      byte[] cached = cache.lookup(name, classFile, isJdkClass(module, loader));
-      if (cached == TransformCache.UNCHANGED) {
-        return null;
-      }
-      if (cached != null && readEdges.ensure(module)) {
-        if (AgentLog.isDebug()) {
-          AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
-        }
-        return cached;
-      }
+    byte[] cached = fromCache(cache, readEdges, module, loader, name, classFile);
+    if (cached != null) {
+      return cached == TransformCache.UNCHANGED ? null : cached;
     }
     return transformAndRecord(classFileTransformer, cache, module, loader, name, redefined, protectionDomain,
         classFile);
@@ -93,6 +85,29 @@ final class CachingTransformer extends ResettableClassFileTransformer.WithDelega
   public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain protectionDomain,
       byte[] classFile) throws IllegalClassFormatException {
     return classFileTransformer.transform(loader, name, redefined, protectionDomain, classFile);
+  }
+
+  /**
+   * The cache's answer for a class being loaded: its woven bytes, {@link TransformCache#UNCHANGED},
+   * or null when the class goes to Byte Buddy (not in the cache, loaded inside another
+   * transformation, or woven into a module that cannot be made to read the agent's hooks).
+   */
+  static byte[] fromCache(TransformCache cache, ReadEdges readEdges, Module module, ClassLoader loader, String name,
+      byte[] classFile) {
+    if (isNested()) {
+      return null;
+    }
+    byte[] cached = cache.lookup(name, classFile, isJdkClass(module, loader));
+    if (cached == null || cached == TransformCache.UNCHANGED) {
+      return cached;
+    }
+    if (!readEdges.ensure(module)) {
+      return null;
+    }
+    if (AgentLog.isDebug()) {
+      AgentLog.debug("transformed " + name.replace('/', '.') + " (from the startup cache)");
+    }
+    return cached;
   }
 
   /** Byte Buddy's outcome for the class file, recorded in the cache unless it was nested or failed. */

@@ -149,14 +149,18 @@ final class TransformCache {
     }
     if (writableByOthers(path)) {
       // The file holds bytecode the agent puts into the application's classes.
-      AgentLog.warn("startup cache: " + path + " is writable by other users, so it is not used (whoever can write"
-          + " there could change the application's classes); use a directory only the application's user can write");
+      AgentLog.warn("startup cache: " + path + " is writable by other users (or its permissions cannot be read), so"
+          + " it is not used: whoever can write there could change the application's classes; use a directory only"
+          + " the application's user can write");
       return null;
     }
     return open(path, key.toString());
   }
 
-  /** Whether other users than the owner may write to the directory (POSIX file systems only). */
+  /**
+   * Whether users other than the owner may write to the directory, or its permissions cannot be
+   * read (then it is refused too). A file system without POSIX permissions has nothing to check.
+   */
   static boolean writableByOthers(Path dir) {
     try {
       Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
@@ -164,8 +168,10 @@ final class TransformCache {
           || permissions.contains(PosixFilePermission.OTHERS_WRITE);
     } catch (NoSuchFileException e) {
       return false; // created owner-only at the first write
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+    } catch (UnsupportedOperationException e) {
       return false;
+    } catch (IOException | SecurityException e) {
+      return true;
     }
   }
 
@@ -332,7 +338,7 @@ final class TransformCache {
       try {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (UnsupportedOperationException e) {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir); // no POSIX permissions on this file system (Windows): its defaults
       }
     }
     Path temp = Files.createTempFile(dir, "transforms-", ".tmp");

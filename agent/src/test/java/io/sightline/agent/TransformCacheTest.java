@@ -47,11 +47,17 @@ class TransformCacheTest {
     assertThat(second.hits()).isEqualTo(4);
   }
 
-  @Test
-  void anotherKeyStartsEmpty() {
+  /** A cache file holding the statement class's woven bytes, as a first run leaves it. */
+  private TransformCache writtenWithStatement() {
     TransformCache first = TransformCache.open(dir, KEY);
     first.record("com/example/Statement", APP_CLASS, WOVEN, false);
-    first.writeIfChanged();
+    assertThat(first.writeIfChanged()).isTrue();
+    return first;
+  }
+
+  @Test
+  void anotherKeyStartsEmpty() {
+    writtenWithStatement();
 
     assertThat(TransformCache.open(dir, KEY + "\notel.instrumentation.jdbc.enabled=false").storedCount()).isZero();
     assertThat(TransformCache.open(dir, KEY).storedCount()).isEqualTo(1);
@@ -59,10 +65,7 @@ class TransformCacheTest {
 
   @Test
   void aFileCutShortOrAlteredIsNotUsed() throws IOException {
-    TransformCache first = TransformCache.open(dir, KEY);
-    first.record("com/example/Statement", APP_CLASS, WOVEN, false);
-    first.writeIfChanged();
-    Path file = first.file();
+    Path file = writtenWithStatement().file();
     byte[] bytes = Files.readAllBytes(file);
 
     // One byte of the woven class changed.
@@ -84,9 +87,7 @@ class TransformCacheTest {
 
   @Test
   void nothingAddedNothingWritten() throws IOException {
-    TransformCache first = TransformCache.open(dir, KEY);
-    first.record("com/example/Statement", APP_CLASS, WOVEN, false);
-    first.writeIfChanged();
+    TransformCache first = writtenWithStatement();
     long written = Files.getLastModifiedTime(first.file()).toMillis();
     Files.setLastModifiedTime(first.file(), java.nio.file.attribute.FileTime.fromMillis(written - 60_000));
 
