@@ -87,13 +87,10 @@ public final class TraceFields {
   /**
    * A copy of {@code base} (may be null) with the current fields added, or null when there is
    * nothing to add: outside a span, or when {@code base} already has a trace id (an event already
-   * enriched, or an application that sets its own).
+   * enriched, or an application that sets its own). The copy is the caller's to change.
    */
   public Map<String, String> addTo(Map<?, ?> base) {
-    if (base != null && base.containsKey(traceIdKey)) {
-      return null;
-    }
-    String[] fields = current();
+    String[] fields = toAdd(base);
     if (fields == null) {
       return null;
     }
@@ -107,5 +104,21 @@ public final class TraceFields {
       copy.put(fields[i], fields[i + 1]);
     }
     return copy;
+  }
+
+  /**
+   * Like {@link #addTo}, but a read-only view of {@code base} with the fields added, for a map that
+   * does not change once taken (a logging event's snapshot of the MDC): nothing is copied.
+   */
+  public Map<String, String> overlay(Map<?, ?> base) {
+    String[] fields = toAdd(base);
+    return fields == null ? null : new TraceFieldsMap(base, fields);
+  }
+
+  private String[] toAdd(Map<?, ?> base) {
+    if (base != null && base.containsKey(traceIdKey)) {
+      return null;
+    }
+    return current();
   }
 }

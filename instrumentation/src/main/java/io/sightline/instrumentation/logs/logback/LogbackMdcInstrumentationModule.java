@@ -29,8 +29,8 @@ public final class LogbackMdcInstrumentationModule extends InstrumentationModule
 
   @Override
   public void registerHooks(AgentContext context) {
-    Hooks.register(HookIds.LOGBACK_EVENT_MDC_MAP, new ContextMapHook(NAME));
-    Hooks.register(HookIds.SLF4J_MDC_COPY, new ContextMapHook(NAME));
+    Hooks.register(HookIds.LOGBACK_EVENT_MDC_MAP, new ContextMapHook(NAME, true));
+    Hooks.register(HookIds.SLF4J_MDC_COPY, new ContextMapHook(NAME, false));
     Hooks.register(HookIds.SLF4J_MDC_GET, new ContextValueHook(NAME));
   }
 }
