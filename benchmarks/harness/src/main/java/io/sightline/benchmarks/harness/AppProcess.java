@@ -117,13 +117,14 @@ final class AppProcess implements AutoCloseable {
   }
 
   /**
-   * CPU time so far per thread group, in microseconds: thread names from /proc/PID/task/TID/stat
-   * with digits folded to {@code #} ("C2 CompilerThread#", "pool-#-thread-#"), so that where the
-   * measured window's CPU went (application threads, JIT, GC, the agent's exporter threads) shows.
-   * Threads that ended in between are missing: a breakdown, not a total.
+   * CPU time so far per thread group, in microseconds, as {user, system}: thread names from
+   * /proc/PID/task/TID/stat with digits folded to {@code #} ("C2 CompilerThread#",
+   * "pool-#-thread-#"), so that where the measured window's CPU went (application threads, JIT, GC,
+   * the agent's exporter threads, and how much of it the kernel's) shows. Threads that ended in
+   * between are missing: a breakdown, not a total.
    */
-  Map<String, Long> cpuMicrosByThreadGroup() throws IOException {
-    Map<String, Long> groups = new java.util.TreeMap<>();
+  Map<String, long[]> cpuMicrosByThreadGroup() throws IOException {
+    Map<String, long[]> groups = new java.util.TreeMap<>();
     try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         String stat;
@@ -134,8 +135,9 @@ final class AppProcess implements AutoCloseable {
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        groups.merge(name, ticks * 1_000_000L / CLOCK_TICKS, Long::sum);
+        long[] group = groups.computeIfAbsent(name, n -> new long[2]);
+        group[0] += Long.parseLong(fields[11]) * 1_000_000L / CLOCK_TICKS; // utime
+        group[1] += Long.parseLong(fields[12]) * 1_000_000L / CLOCK_TICKS; // stime
       }
     }
     return groups;

@@ -1,6 +1,7 @@
 package io.sightline.benchmarks.harness;
 
 import java.lang.management.ManagementFactory;
+import java.util.Comparator;
 import java.util.Map;
 
 /**
@@ -11,11 +12,11 @@ final class Window {
   private final AppProcess app;
   private final Map<String, Long> statsBefore;
   private final long cpuBefore;
-  private final Map<String, Long> threadsBefore;
+  private final Map<String, long[]> threadsBefore;
   private final long harnessCpuBefore;
   private Map<String, Long> statsAfter;
   private long cpuAfter;
-  private Map<String, Long> threadsAfter;
+  private Map<String, long[]> threadsAfter;
   private long harnessCpuAfter;
   private double wrkCpu;
 
@@ -70,23 +71,31 @@ final class Window {
     return (statsAfter.get("allocatedBytes") - statsBefore.get("allocatedBytes")) / 1024.0 / served();
   }
 
-  /** The window's CPU per request by thread group, largest first (see docs/benchmarks.md). */
+  /**
+   * The window's CPU per request by thread group, largest first, each with its system (kernel)
+   * part: with no agent most of a request's CPU is the kernel's (see docs/benchmarks.md).
+   */
   void logThreadCpu() {
-    StringBuilder line = new StringBuilder("  CPU us/req by thread:");
+    StringBuilder line = new StringBuilder("  CPU us/req by thread (of which system):");
+    long[] none = new long[2];
     threadsAfter.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
-        .filter(e -> e.getValue() > 0)
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> {
+          long[] before = threadsBefore.getOrDefault(e.getKey(), none);
+          return Map.entry(e.getKey(), new long[] {e.getValue()[0] - before[0], e.getValue()[1] - before[1]});
+        })
+        .filter(e -> e.getValue()[0] + e.getValue()[1] > 0)
+        .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0] + e.getValue()[1]).reversed())
         .limit(12)
-        .forEach(e -> line.append(String.format(" %s=%.1f", e.getKey(), e.getValue() / (double) served())));
+        .forEach(e -> line.append(String.format(" %s=%.1f (%.1f)", e.getKey(),
+            (e.getValue()[0] + e.getValue()[1]) / (double) served(), e.getValue()[1] / (double) served())));
     Harness.log(line.toString());
   }
 
-  private static double compilerMicros(Map<String, Long> byGroup) {
+  private static double compilerMicros(Map<String, long[]> byGroup) {
     long sum = 0;
-    for (Map.Entry<String, Long> e : byGroup.entrySet()) {
+    for (Map.Entry<String, long[]> e : byGroup.entrySet()) {
       if (e.getKey().contains("CompilerThre")) { // "C1 CompilerThre", "C2 CompilerThre" (digits folded)
-        sum += e.getValue();
+        sum += e.getValue()[0] + e.getValue()[1];
       }
     }
     return sum;
