@@ -25,7 +25,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * MDC injection as the Logback/SLF4J instrumentation does it: the hook that answers a log
  * event's MDC map with the trace fields added, inside a span and outside any span, then the reads
  * one appender makes of it: the trace id alone, as a pattern's {@code %X{trace_id}} reads it
- * ({@code traceIdOnly}), or that and every entry, as a JSON encoder reads them ({@code allEntries}). {@code event} is the read-only view an event's snapshot gets,
+ * ({@code traceIdOnly}), or that and every entry, as a JSON encoder reads them
+ * ({@code allEntries}). {@code event} is the read-only view an event's snapshot gets,
  * {@code copy} the copy {@code MDC.getCopyOfContextMap()} gets.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
