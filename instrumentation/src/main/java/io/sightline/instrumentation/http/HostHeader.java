@@ -1,10 +1,27 @@
 package io.sightline.instrumentation.http;
 
-/** Splits a {@code Host} header ({@code example.com:8080}, {@code [::1]:8080}) into host and port. */
+/**
+ * Splits a {@code Host} header ({@code example.com:8080}, {@code [::1]:8080}) into host and port.
+ * A server sees the same few {@code Host} values request after request: the last one split is
+ * kept, so that the host is not cut out of the header again (a new string) for every request.
+ */
 public final class HostHeader {
+  /** The last header split, and its host; replaced as a whole, so readers see a matching pair. */
+  private static volatile String[] last = {"", ""};
+
   private HostHeader() {}
 
   public static String host(String header) {
+    String[] split = last;
+    if (split[0].equals(header)) {
+      return split[1];
+    }
+    String host = cutHost(header);
+    last = new String[] {header, host};
+    return host;
+  }
+
+  private static String cutHost(String header) {
     if (header.startsWith("[")) {
       int close = header.indexOf(']');
       return close > 0 ? header.substring(1, close) : header;
@@ -13,16 +30,46 @@ public final class HostHeader {
     return colon < 0 ? header : header.substring(0, colon);
   }
 
-  /** The explicit port, or -1. */
+  /** The explicit port (decimal digits only, at most 65535), or -1. */
   public static int port(String header) {
     int colon = header.lastIndexOf(':');
-    if (colon < 0 || header.indexOf(']', colon) >= 0) {
+    if (colon < 0 || header.indexOf(']', colon) >= 0 || colon == header.length() - 1) {
       return -1;
     }
-    try {
-      return Integer.parseInt(header.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      return -1;
+    int port = 0;
+    for (int i = colon + 1; i < header.length(); i++) {
+      char c = header.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      port = port * 10 + (c - '0');
+      if (port > 65535) {
+        return -1;
+      }
+    }
+    return port;
+  }
+
+  /**
+   * {@code network.protocol.version} from a request's protocol ({@code HTTP/1.1} gives {@code
+   * 1.1}); the usual versions as constants, not a new string per request. Null when it is not
+   * HTTP.
+   */
+  public static String protocolVersion(String protocol) {
+    if (protocol == null) {
+      return null;
+    }
+    switch (protocol) {
+      case "HTTP/1.1":
+        return "1.1";
+      case "HTTP/1.0":
+        return "1.0";
+      case "HTTP/2.0":
+        return "2.0";
+      case "HTTP/2":
+        return "2";
+      default:
+        return protocol.startsWith("HTTP/") ? protocol.substring(5) : null;
     }
   }
 }

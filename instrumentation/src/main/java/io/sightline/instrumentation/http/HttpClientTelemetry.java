@@ -162,7 +162,7 @@ public final class HttpClientTelemetry {
     Span span = call.span;
     String errorType = null;
     if (statusCode >= 100) {
-      span.setAttribute(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, statusCode);
+      span.setAttribute(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, SemanticAttributes.statusCode(statusCode));
     }
     if (cause != null) {
       errorType = cause.getClass().getName();

@@ -35,6 +35,10 @@ public final class HttpServerTelemetry {
   // rather than twice per request (JMH: SpanBenchmark.httpServerRequestStartEnd -prof gc).
   private static final Map<String, Attributes> ACTIVE_HTTP = activeAttributesByMethod("http");
   private static final Map<String, Attributes> ACTIVE_HTTPS = activeAttributesByMethod("https");
+  /** Span names by route, one slot per normalised method ({@link #spanName}). */
+  private static final int MAX_NAMED_ROUTES = 1024;
+  private static final int METHOD_COUNT = 10;
+  private static final ConcurrentHashMap<String, String[]> NAMES_BY_ROUTE = new ConcurrentHashMap<>();
 
   /** {method, scheme, route, error type, status}: one set per combination, not one per request. */
   private static final AttributeSets DURATION_ATTRIBUTES = new AttributeSets((method, scheme, route, errorType, status) -> {
@@ -174,7 +178,7 @@ public final class HttpServerTelemetry {
       Span span = request.span;
       String errorType = null;
       if (statusCode >= 100) {
-        span.setAttribute(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, statusCode);
+        span.setAttribute(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, SemanticAttributes.statusCode(statusCode));
       }
       if (error != null) {
         errorType = error.getClass().getName();
@@ -219,10 +223,50 @@ public final class HttpServerTelemetry {
     return Attributes.of(SemanticAttributes.HTTP_REQUEST_METHOD, method, SemanticAttributes.URL_SCHEME, scheme);
   }
 
+  /**
+   * {@code GET /users/{id}}: the method (normalised) and the route. Names are kept per route, one
+   * per known method, for up to {@value #MAX_NAMED_ROUTES} routes (routes are templates, so few);
+   * past that they are built for each request.
+   */
   static String spanName(String method, String route) {
+    String prefix = "_OTHER".equals(method) ? "HTTP" : method;
     if (route == null) {
-      return "_OTHER".equals(method) ? "HTTP" : method;
+      return prefix;
     }
-    return ("_OTHER".equals(method) ? "HTTP" : method) + " " + route;
+    int index = methodIndex(method);
+    if (index < 0) {
+      return prefix + " " + route;
+    }
+    String[] names = NAMES_BY_ROUTE.get(route);
+    if (names == null) {
+      if (NAMES_BY_ROUTE.size() >= MAX_NAMED_ROUTES) {
+        return prefix + " " + route;
+      }
+      names = NAMES_BY_ROUTE.computeIfAbsent(route, r -> new String[METHOD_COUNT]);
+    }
+    String name = names[index];
+    if (name == null) {
+      // Two threads may both build it: either string will do, and a String is safe to share.
+      name = prefix + " " + route;
+      names[index] = name;
+    }
+    return name;
+  }
+
+  /** The slot of a normalised method in a route's names, or -1. */
+  private static int methodIndex(String method) {
+    switch (method) {
+      case "GET": return 0;
+      case "POST": return 1;
+      case "PUT": return 2;
+      case "DELETE": return 3;
+      case "PATCH": return 4;
+      case "HEAD": return 5;
+      case "OPTIONS": return 6;
+      case "TRACE": return 7;
+      case "CONNECT": return 8;
+      case "_OTHER": return 9;
+      default: return -1;
+    }
   }
 }

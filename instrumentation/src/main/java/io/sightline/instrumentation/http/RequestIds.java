@@ -2,6 +2,7 @@ package io.sightline.instrumentation.http;
 
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -13,7 +14,7 @@ public final class RequestIds {
   public static final String HEADER = "X-Request-ID";
   public static final int MAX_LENGTH = 128;
   private static final ContextKey<String> KEY = ContextKey.named("sightline-request-id");
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private RequestIds() {}
 
@@ -48,13 +49,14 @@ public final class RequestIds {
   /** 32 random hex digits. */
   public static String generate() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    char[] chars = new char[32];
+    byte[] digits = new byte[32];
     long hi = random.nextLong();
     long lo = random.nextLong();
     for (int i = 0; i < 16; i++) {
-      chars[i] = HEX[(int) (hi >>> (60 - 4 * i)) & 0xf];
-      chars[16 + i] = HEX[(int) (lo >>> (60 - 4 * i)) & 0xf];
+      digits[i] = HEX[(int) (hi >>> (60 - 4 * i)) & 0xf];
+      digits[16 + i] = HEX[(int) (lo >>> (60 - 4 * i)) & 0xf];
     }
-    return new String(chars);
+    // Latin-1 bytes: copied once into the string, with no char[] to compact.
+    return new String(digits, StandardCharsets.ISO_8859_1);
   }
 }

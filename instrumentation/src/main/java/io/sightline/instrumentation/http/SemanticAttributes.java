@@ -51,5 +51,21 @@ public final class SemanticAttributes {
     }
   }
 
+  private static final Long[] STATUS_CODES = new Long[500];
+
+  static {
+    for (int i = 0; i < STATUS_CODES.length; i++) {
+      STATUS_CODES[i] = (long) (100 + i);
+    }
+  }
+
+  /**
+   * {@code http.response.status_code} as the attribute's value: the codes from 100 to 599 are
+   * boxed once, not for every span (the API's {@code setAttribute(key, int)} boxes each time).
+   */
+  public static Long statusCode(int code) {
+    return code >= 100 && code < 600 ? STATUS_CODES[code - 100] : Long.valueOf(code);
+  }
+
   private SemanticAttributes() {}
 }

@@ -33,7 +33,7 @@ final class ResultHook extends Hook {
     }
     Context parent = Context.current();
     CompletableFuture original = (CompletableFuture) arg0;
-    CompletableFuture wrapped = new CompletableFuture();
+    CompletableFuture wrapped = new CancellingFuture(original);
     original.whenComplete((response, error) -> {
       int status = response instanceof HttpResponse ? ((HttpResponse<?>) response).statusCode() : -1;
       try {
@@ -49,11 +49,22 @@ final class ResultHook extends Hook {
         }
       }
     });
-    wrapped.whenComplete((response, error) -> {
-      if (wrapped.isCancelled()) {
-        original.cancel(true);
-      }
-    });
     return wrapped;
+  }
+
+  /** The future handed back: cancelling it cancels the client's own. */
+  private static final class CancellingFuture<T> extends CompletableFuture<T> {
+    private final CompletableFuture<?> original;
+
+    CancellingFuture(CompletableFuture<?> original) {
+      this.original = original;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      original.cancel(mayInterruptIfRunning);
+      return cancelled;
+    }
   }
 }

@@ -73,10 +73,6 @@ enum HttpExchangeGetter implements HttpServerRequestGetter<HttpExchange> {
 
   @Override
   public String protocolVersion(HttpExchange exchange) {
-    String protocol = exchange.getProtocol();
-    if (protocol != null && protocol.startsWith("HTTP/")) {
-      return protocol.substring(5);
-    }
-    return null;
+    return HostHeader.protocolVersion(exchange.getProtocol());
   }
 }

@@ -1,5 +1,6 @@
 package io.sightline.instrumentation.servlet;
 
+import io.sightline.instrumentation.http.HostHeader;
 import io.sightline.instrumentation.http.HttpServerRequestGetter;
 
 /**
@@ -98,8 +99,7 @@ enum ServletRequestGetter implements HttpServerRequestGetter<ServletExchange> {
   @Override
   public String protocolVersion(ServletExchange exchange) {
     try {
-      String protocol = exchange.api.protocol(exchange.request);
-      return protocol != null && protocol.startsWith("HTTP/") ? protocol.substring(5) : null;
+      return HostHeader.protocolVersion(exchange.api.protocol(exchange.request));
     } catch (Throwable t) {
       throw rethrow(t);
     }

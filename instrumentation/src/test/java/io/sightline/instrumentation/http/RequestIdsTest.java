@@ -20,7 +20,15 @@ class RequestIdsTest {
   }
 
   @Test
-  void generatedIdsDiffer() {
-    assertThat(RequestIds.generate()).isNotEqualTo(RequestIds.generate());
+  void generatedIdsAre32LowercaseHexDigitsAndDiffer() {
+    String id = RequestIds.generate();
+    assertThat(id).matches("[0-9a-f]{32}").isNotEqualTo(RequestIds.generate());
+    java.util.Set<Character> digits = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      for (char c : RequestIds.generate().toCharArray()) {
+        digits.add(c);
+      }
+    }
+    assertThat(digits).hasSize(16);
   }
 }
