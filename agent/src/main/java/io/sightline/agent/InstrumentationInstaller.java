@@ -60,6 +60,7 @@ final class InstrumentationInstaller {
    */
   AutoCloseable install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader,
       Predicate<InstrumentationModule> active, TransformCache cache, StartupClock clock) throws Exception {
+    loadJdkClassesFirst(modules);
     if (cache != null && cache.storedCount() > 0) {
       // A warm start: classes the cache knows get their stored outcome, and Byte Buddy is only
       // built if one does not (CachedStart).
@@ -95,6 +96,26 @@ final class InstrumentationInstaller {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
     }
     return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+  }
+
+  /**
+   * Loads (without initialising) the JDK classes the modules ask for, so that the install finds
+   * them loaded and transforms them ({@link InstrumentationModule#jdkClassesToLoadFirst}). A class
+   * this JDK does not have is skipped.
+   */
+  static List<String> loadJdkClassesFirst(List<InstrumentationModule> modules) {
+    List<String> loaded = new ArrayList<>();
+    for (InstrumentationModule module : modules) {
+      for (String name : module.jdkClassesToLoadFirst()) {
+        try {
+          Class.forName(name, false, null);
+          loaded.add(name);
+        } catch (ClassNotFoundException | LinkageError e) {
+          AgentLog.debug(module.name() + ": " + name + " is not in this JDK");
+        }
+      }
+    }
+    return loaded;
   }
 
   private static ElementMatcher.Junction<TypeDescription> ignoredNames() {

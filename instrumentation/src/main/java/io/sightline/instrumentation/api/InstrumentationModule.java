@@ -32,6 +32,18 @@ public abstract class InstrumentationModule {
     return Collections.emptyList();
   }
 
+  /**
+   * JDK classes this module instruments that an application may load only later. They are loaded
+   * (not initialised) before the class transformer is installed, so that the install transforms
+   * them with the classes already loaded. Loaded later, such a class could first be loaded while
+   * another class is being transformed on the same thread (by reflection the transformer's
+   * matching causes, say), and Byte Buddy leaves a class loaded there alone, to rule out circular
+   * transformations: it would then stay without its advice for the life of the JVM.
+   */
+  public List<String> jdkClassesToLoadFirst() {
+    return Collections.emptyList();
+  }
+
   public abstract List<TypeInstrumentation> typeInstrumentations();
 
   /**

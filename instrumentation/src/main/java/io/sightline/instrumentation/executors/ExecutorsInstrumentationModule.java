@@ -23,6 +23,20 @@ public final class ExecutorsInstrumentationModule extends InstrumentationModule 
     super(NAME);
   }
 
+  /**
+   * The task and executor classes, loaded before the install: {@code ForkJoinTask} in particular is
+   * often first loaded only when an application's first {@code ForkJoinPool} task or
+   * {@code CompletableFuture} stage runs, and was found never transformed in some starts of a test
+   * app (a class first loaded inside another class's transformation is left alone), which left
+   * every fork-join hand-over without its context.
+   */
+  @Override
+  public List<String> jdkClassesToLoadFirst() {
+    return Arrays.asList("java.util.concurrent.FutureTask", "java.util.concurrent.ForkJoinTask",
+        "java.util.concurrent.CompletableFuture", "java.util.concurrent.ThreadPoolExecutor",
+        "java.util.concurrent.ThreadPerTaskExecutor");
+  }
+
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
     return Arrays.asList(
