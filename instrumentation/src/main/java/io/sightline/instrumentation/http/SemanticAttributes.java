@@ -67,5 +67,28 @@ public final class SemanticAttributes {
     return code >= 100 && code < 600 ? STATUS_CODES[code - 100] : Long.valueOf(code);
   }
 
+  /**
+   * {@code network.protocol.version} from a request's protocol ({@code HTTP/1.1} gives {@code
+   * 1.1}); the usual versions as constants, not a new string per request. Null when it is not
+   * HTTP.
+   */
+  public static String protocolVersion(String protocol) {
+    if (protocol == null) {
+      return null;
+    }
+    switch (protocol) {
+      case "HTTP/1.1":
+        return "1.1";
+      case "HTTP/1.0":
+        return "1.0";
+      case "HTTP/2.0":
+        return "2.0";
+      case "HTTP/2":
+        return "2";
+      default:
+        return protocol.startsWith("HTTP/") ? protocol.substring(5) : null;
+    }
+  }
+
   private SemanticAttributes() {}
 }

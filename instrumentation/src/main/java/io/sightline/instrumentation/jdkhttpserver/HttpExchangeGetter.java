@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsExchange;
 import io.sightline.instrumentation.http.HostHeader;
 import io.sightline.instrumentation.http.HttpServerRequestGetter;
 import io.sightline.instrumentation.http.PeerAddresses;
+import io.sightline.instrumentation.http.SemanticAttributes;
 import java.net.InetSocketAddress;
 
 enum HttpExchangeGetter implements HttpServerRequestGetter<HttpExchange> {
@@ -73,6 +74,6 @@ enum HttpExchangeGetter implements HttpServerRequestGetter<HttpExchange> {
 
   @Override
   public String protocolVersion(HttpExchange exchange) {
-    return HostHeader.protocolVersion(exchange.getProtocol());
+    return SemanticAttributes.protocolVersion(exchange.getProtocol());
   }
 }

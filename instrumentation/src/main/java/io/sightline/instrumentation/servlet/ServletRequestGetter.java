@@ -1,6 +1,6 @@
 package io.sightline.instrumentation.servlet;
 
-import io.sightline.instrumentation.http.HostHeader;
+import io.sightline.instrumentation.http.SemanticAttributes;
 import io.sightline.instrumentation.http.HttpServerRequestGetter;
 
 /**
@@ -99,7 +99,7 @@ enum ServletRequestGetter implements HttpServerRequestGetter<ServletExchange> {
   @Override
   public String protocolVersion(ServletExchange exchange) {
     try {
-      return HostHeader.protocolVersion(exchange.api.protocol(exchange.request));
+      return SemanticAttributes.protocolVersion(exchange.api.protocol(exchange.request));
     } catch (Throwable t) {
       throw rethrow(t);
     }

@@ -41,15 +41,4 @@ class HostHeaderTest {
     String first = HostHeader.host(new String("c.example:80"));
     assertThat(HostHeader.host(new String("c.example:80"))).isSameAs(first);
   }
-
-  @Test
-  void protocolVersionsOfHttpOnly() {
-    assertThat(HostHeader.protocolVersion("HTTP/1.1")).isEqualTo("1.1");
-    assertThat(HostHeader.protocolVersion("HTTP/1.0")).isEqualTo("1.0");
-    assertThat(HostHeader.protocolVersion("HTTP/2.0")).isEqualTo("2.0");
-    assertThat(HostHeader.protocolVersion("HTTP/2")).isEqualTo("2");
-    assertThat(HostHeader.protocolVersion("HTTP/3")).isEqualTo("3");
-    assertThat(HostHeader.protocolVersion("SPDY/3")).isNull();
-    assertThat(HostHeader.protocolVersion(null)).isNull();
-  }
 }
