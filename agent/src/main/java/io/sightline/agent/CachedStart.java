@@ -79,7 +79,7 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
       }
     }
     if (!loaded.isEmpty()) {
-      retransform(loaded);
+      LoadedDuringInstall.retransform(instrumentation, loaded);
       restoredOnClose.addAll(loaded);
     }
   }
@@ -157,27 +157,12 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
         }
       }
       if (!found.isEmpty()) {
-        retransform(found);
+        LoadedDuringInstall.retransform(instrumentation, found);
         AgentLog.debug("startup cache: " + found.size() + " classes loaded before Byte Buddy was ready retransformed");
       }
       pending.removeIf(m -> !m.bootLoader && m.loader.get() == null);
       if (!pending.isEmpty()) {
         Thread.sleep(RETRANSFORM_PAUSE_MILLIS);
-      }
-    }
-  }
-
-  private void retransform(List<Class<?>> types) {
-    try {
-      instrumentation.retransformClasses(types.toArray(new Class<?>[0]));
-    } catch (Throwable all) {
-      // One class the JVM refuses must not cost the others their advice.
-      for (Class<?> type : types) {
-        try {
-          instrumentation.retransformClasses(type);
-        } catch (Throwable one) {
-          AgentLog.debug("startup cache: " + type.getName() + " not retransformed: " + one);
-        }
       }
     }
   }
@@ -188,7 +173,7 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
     closed = true;
     instrumentation.removeTransformer(this);
     if (!restoredOnClose.isEmpty()) {
-      retransform(Collections.unmodifiableList(restoredOnClose));
+      LoadedDuringInstall.retransform(instrumentation, Collections.unmodifiableList(restoredOnClose));
     }
   }
 }

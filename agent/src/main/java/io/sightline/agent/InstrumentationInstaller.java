@@ -22,12 +22,14 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /** Builds the one Byte Buddy {@link AgentBuilder} for all enabled modules and installs it. */
@@ -48,6 +50,8 @@ final class InstrumentationInstaller {
   private final Map<String, String> instrumentationOfType = new ConcurrentHashMap<>();
   private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
   private final AtomicInteger transformed = new AtomicInteger();
+  /** Each type instrumentation's matchers, as the transformer applies them. */
+  private final List<AgentBuilder.RawMatcher> rules = new ArrayList<>();
 
   int transformedCount() {
     return transformed.get();
@@ -87,7 +91,9 @@ final class InstrumentationInstaller {
           ResettableClassFileTransformer.WithDelegation.of(transformer, timer));
     }
     clock.lap("byte buddy build");
+    LoadedDuringInstall during = new LoadedDuringInstall(instrumentation, agentLoader);
     ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+    during.retransformMissed(type -> !instrumentationOfType.containsKey(type.getName()) && wouldTransform(type));
     if (cache != null) {
       CachingTransformer.recordLoadedJdkClasses(instrumentation, cache);
     }
@@ -207,6 +213,7 @@ final class InstrumentationInstaller {
         List<Map.Entry<ElementMatcher<? super MethodDescription>, String>> advice = new ArrayList<>();
         type.transform((methods, adviceClassName) -> advice.add(Map.entry(methods, adviceClassName)));
         String name = module.name();
+        rules.add(new AgentBuilder.RawMatcher.ForElementMatchers(type.typeMatcher(), loaderCheck));
         builder = builder
             .type(type.typeMatcher(), loaderCheck)
             .transform((b, typeDescription, classLoader, javaModule, protectionDomain) -> {
@@ -218,6 +225,33 @@ final class InstrumentationInstaller {
       }
     }
     return builder;
+  }
+
+  /**
+   * Whether an instrumentation would change a class already loaded, asked off the class-loading
+   * path. JDK classes are described by reflection (as JdkTypesFromLoadedClasses does at the
+   * install), others from their class file, so that matching loads none of the application's classes.
+   */
+  boolean wouldTransform(Class<?> type) {
+    ClassLoader loader = type.getClassLoader();
+    TypeDescription description;
+    if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+      description = TypeDescription.ForLoadedType.of(type);
+    } else {
+      TypePool.Resolution resolution = TypePool.Default.WithLazyResolution.of(ClassFileLocator.ForClassLoader.of(loader))
+          .describe(type.getName());
+      if (!resolution.isResolved()) {
+        return false;
+      }
+      description = resolution.resolve();
+    }
+    JavaModule module = JavaModule.ofType(type);
+    for (AgentBuilder.RawMatcher rule : rules) {
+      if (rule.matches(description, loader, module, type, type.getProtectionDomain())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Logs every transformation under debug, and each failing instrumentation once. */

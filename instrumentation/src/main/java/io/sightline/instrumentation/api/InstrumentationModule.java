@@ -37,8 +37,9 @@ public abstract class InstrumentationModule {
    * (not initialised) before the class transformer is installed, so that the install transforms
    * them with the classes already loaded. Loaded later, such a class could first be loaded while
    * another class is being transformed on the same thread (by reflection the transformer's
-   * matching causes, say), and Byte Buddy leaves a class loaded there alone, to rule out circular
-   * transformations: it would then stay without its advice for the life of the JVM.
+   * matching causes, say), and no transformer sees a class loaded there. The agent retransforms
+   * such classes loaded during the install just after it, but one named here has its advice
+   * before premain returns.
    */
   public List<String> jdkClassesToLoadFirst() {
     return Collections.emptyList();
