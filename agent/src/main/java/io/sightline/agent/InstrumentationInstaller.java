@@ -99,7 +99,10 @@ final class InstrumentationInstaller {
     }
     if (timer != null) {
       timer.report("during premain");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> timer.report("until shutdown"), "sightline-debug"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        timer.report("until shutdown");
+        reportUntransformed(instrumentation, agentLoader);
+      }, "sightline-debug"));
     }
     return () -> transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
   }
@@ -225,6 +228,26 @@ final class InstrumentationInstaller {
       }
     }
     return builder;
+  }
+
+  /**
+   * Debug, at shutdown: the loaded classes an instrumentation would change that were never
+   * transformed (loaded where no transformer saw them, or turned away by Byte Buddy's lock).
+   */
+  private void reportUntransformed(Instrumentation instrumentation, ClassLoader agentLoader) {
+    List<String> missed = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      try {
+        if (type.getClassLoader() != agentLoader && !type.isArray() && !type.isPrimitive()
+            && !isIgnored(type.getName().replace('.', '/')) && !instrumentationOfType.containsKey(type.getName())
+            && instrumentation.isModifiableClass(type) && wouldTransform(type)) {
+          missed.add(type.getName());
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // not describable: not reported
+      }
+    }
+    AgentLog.debug("loaded classes an instrumentation would change, never transformed: " + missed);
   }
 
   /**
