@@ -29,6 +29,7 @@ import io.sightline.agent.metrics.CardinalityLimit;
 import io.sightline.agent.metrics.DroppedTelemetryMonitor;
 import io.sightline.agent.metrics.MetricViews;
 import io.sightline.agent.metrics.OverflowWarningReader;
+import io.sightline.agent.sampling.OutcomeSampling;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.AgentSettings;
 import io.sightline.instrumentation.api.Settings;
@@ -59,6 +60,8 @@ final class AgentTelemetry {
     int[] cardinalityLimit = {CardinalityLimit.DEFAULT};
     // The SDK's meter provider, for processor self-metrics; built after the processors.
     AtomicReference<MeterProvider> meters = new AtomicReference<>();
+    OutcomeSampling outcomes = OutcomeSampling.fromSettings();
+    AgentLog.debug("traces the sampler drops are kept when they end in: " + outcomes.describe());
     try {
       OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
           // The agent's bundled components, with the OTLP exporters created on their first export
@@ -80,6 +83,10 @@ final class AgentTelemetry {
           // Spans and log records to OTLP over HTTP/protobuf: encoded when they end or are emitted,
           // not kept whole until their export (EncodedExport).
           .addSpanProcessorCustomizer((processor, config) -> EncodedExport.spans(processor, config, meters::get))
+          // With a ratio sampler, local traces it drops are recorded, and exported if they end in
+          // error or run slow (OutcomeSampling); nothing changes for what the sampler samples.
+          .addSamplerCustomizer((sampler, config) -> outcomes.sampler(sampler, samplerName(config)))
+          .addSpanProcessorCustomizer((processor, config) -> outcomes.processor(processor, samplerName(config)))
           .addLogRecordProcessorCustomizer((processor, config) -> EncodedExport.logs(processor, config, meters::get))
           .addMetricExporterCustomizer((exporter, config) -> new UntracedMetricExporter(exporter))
           .addLogRecordExporterCustomizer((exporter, config) -> new UntracedLogRecordExporter(exporter))
@@ -170,6 +177,10 @@ final class AgentTelemetry {
         + ", traces=" + effective(config, overrides, "otel.traces.exporter", "otlp")
         + ", metrics=" + effective(config, overrides, "otel.metrics.exporter", "otlp")
         + ", logs=" + effective(config, overrides, "otel.logs.exporter", "otlp");
+  }
+
+  private static String samplerName(ConfigProperties config) {
+    return config.getString("otel.traces.sampler", "parentbased_always_on");
   }
 
   private static String effective(ConfigProperties config, Map<String, String> overrides, String key, String def) {

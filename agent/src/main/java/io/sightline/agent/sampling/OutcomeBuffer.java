@@ -1,0 +1,180 @@
+package io.sightline.agent.sampling;
+
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * In front of an export processor: sampled spans pass straight through; spans recorded but not
+ * sampled ({@link OutcomeAwareSampler}) wait, by trace, for their local root. When the root ends in
+ * error, or ran at least the slow threshold, the root and what waited with it go to the export
+ * processor as sampled ({@link KeptSpan}); otherwise they are dropped. A span of the trace that
+ * ends after its root follows the root's decision, remembered for the last traces decided.
+ *
+ * <p>Memory is bounded: at most {@code maxSpans} spans wait in all; past that the traces waiting
+ * longest are dropped (a root that never ends cannot hold spans for ever), and counted.
+ */
+final class OutcomeBuffer implements SpanProcessor {
+  private static final int STRIPES = 16;
+  private static final int DECISIONS_PER_STRIPE = 64;
+
+  private final SpanProcessor delegate;
+  private final boolean keepErrors;
+  private final long slowerThanNanos;
+  private final Stripe[] stripes = new Stripe[STRIPES];
+  private final AtomicLong kept = new AtomicLong();
+  private final AtomicLong evicted = new AtomicLong();
+
+  /**
+   * @param slowerThanNanos a local trace whose root took at least this long is kept; 0 for none
+   * @param maxSpans spans waiting for their root, in all
+   */
+  OutcomeBuffer(SpanProcessor delegate, boolean keepErrors, long slowerThanNanos, int maxSpans) {
+    this.delegate = delegate;
+    this.keepErrors = keepErrors;
+    this.slowerThanNanos = slowerThanNanos;
+    int perStripe = Math.max(1, maxSpans / STRIPES);
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Stripe(perStripe);
+    }
+  }
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {
+    delegate.onStart(parentContext, span);
+  }
+
+  @Override
+  public boolean isStartRequired() {
+    return delegate.isStartRequired();
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {
+    SpanContext context = span.getSpanContext();
+    if (context.isSampled()) {
+      delegate.onEnd(span);
+      return;
+    }
+    String traceId = context.getTraceId();
+    SpanContext parent = span.getParentSpanContext();
+    boolean localRoot = !parent.isValid() || parent.isRemote();
+    List<ReadableSpan> export;
+    Stripe stripe = stripes[(traceId.charAt(traceId.length() - 1) + 31 * traceId.charAt(traceId.length() - 2)) & (STRIPES - 1)];
+    if (localRoot) {
+      boolean keep = keeps(span);
+      export = stripe.decide(traceId, keep, span);
+    } else {
+      export = stripe.add(traceId, span);
+    }
+    if (export != null) {
+      kept.addAndGet(export.size());
+      for (ReadableSpan ended : export) {
+        delegate.onEnd(new KeptSpan(ended));
+      }
+    }
+  }
+
+  private boolean keeps(ReadableSpan root) {
+    if (slowerThanNanos > 0 && root.getLatencyNanos() >= slowerThanNanos) {
+      return true;
+    }
+    return keepErrors && root.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR;
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  /** Spans exported as sampled because of their trace's outcome, so far. */
+  long keptCount() {
+    return kept.get();
+  }
+
+  /** Spans dropped because too many were waiting for their roots, so far. */
+  long evictedCount() {
+    return evicted.get();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return delegate.shutdown();
+  }
+
+  @Override
+  public CompletableResultCode forceFlush() {
+    return delegate.forceFlush();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "OutcomeBuffer{keepErrors=" + keepErrors + ", slowerThanNanos=" + slowerThanNanos + ", " + delegate + "}";
+  }
+
+  /** A sixteenth of the traces (by trace id), under their own lock. */
+  private final class Stripe {
+    private final int maxSpans;
+    private final Map<String, List<ReadableSpan>> waiting = new LinkedHashMap<>();
+    private final Map<String, Boolean> decided = new LinkedHashMap<String, Boolean>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > DECISIONS_PER_STRIPE;
+      }
+    };
+    private int spans;
+
+    Stripe(int maxSpans) {
+      this.maxSpans = maxSpans;
+    }
+
+    /** Keeps a span of a local trace until its root ends; the spans to export, if already decided. */
+    synchronized List<ReadableSpan> add(String traceId, ReadableSpan span) {
+      Boolean keep = decided.get(traceId);
+      if (keep != null) {
+        return keep ? List.of(span) : null;
+      }
+      waiting.computeIfAbsent(traceId, id -> new ArrayList<>(4)).add(span);
+      spans++;
+      for (Iterator<List<ReadableSpan>> it = waiting.values().iterator(); spans > maxSpans && it.hasNext(); ) {
+        List<ReadableSpan> oldest = it.next();
+        it.remove();
+        spans -= oldest.size();
+        evicted.addAndGet(oldest.size());
+      }
+      return null;
+    }
+
+    /** The local root ended: what waited with it, and the root, if kept; null if not. */
+    synchronized List<ReadableSpan> decide(String traceId, boolean keep, ReadableSpan root) {
+      List<ReadableSpan> trace = waiting.remove(traceId);
+      if (trace != null) {
+        spans -= trace.size();
+      }
+      decided.put(traceId, keep);
+      if (!keep) {
+        return null;
+      }
+      if (trace == null) {
+        return List.of(root);
+      }
+      trace.add(root);
+      return trace;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.sightline.agent.sampling;
+
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.sightline.instrumentation.api.Settings;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Outcome-aware keeping (PRODUCT.md, "Sampling"): with a ratio sampler ({@code traceidratio},
+ * {@code parentbased_traceidratio}), a local trace the sampler drops is still exported when its
+ * local root ends in error ({@value #KEEP_ERRORS}, default true) or took at least
+ * {@value #KEEP_SLOWER_THAN} (a duration, default off). The sampler records such traces without
+ * sampling them ({@link OutcomeAwareSampler}); in front of each export processor, their spans wait
+ * for the root's outcome ({@link OutcomeBuffer}), at most {@value #BUFFER_SIZE} spans. Other
+ * samplers are left as they are: {@code always_off} means no traces, and the default
+ * ({@code parentbased_always_on}) drops only what an upstream service chose not to sample.
+ */
+public final class OutcomeSampling {
+  public static final String KEEP_ERRORS = "sightline.sampling.keep-errors";
+  public static final String KEEP_SLOWER_THAN = "sightline.sampling.keep-slower-than";
+  public static final String BUFFER_SIZE = "sightline.sampling.buffer-size";
+  static final int DEFAULT_BUFFER_SIZE = 2048;
+
+  private final boolean keepErrors;
+  private final long slowerThanNanos;
+  private final int bufferSize;
+
+  OutcomeSampling(boolean keepErrors, long slowerThanNanos, int bufferSize) {
+    this.keepErrors = keepErrors;
+    this.slowerThanNanos = slowerThanNanos;
+    this.bufferSize = bufferSize;
+  }
+
+  /** The settings; a malformed value warns once and its default is used. */
+  public static OutcomeSampling fromSettings() {
+    boolean keepErrors = Settings.getBoolean(KEEP_ERRORS, true);
+    long slowerThanMillis = Settings.getDurationMillis(KEEP_SLOWER_THAN, 0);
+    long size = Settings.getLong(BUFFER_SIZE, DEFAULT_BUFFER_SIZE);
+    if (size < 1 || size > 1_000_000) {
+      Settings.warnInvalid(BUFFER_SIZE, String.valueOf(size), String.valueOf(DEFAULT_BUFFER_SIZE));
+      size = DEFAULT_BUFFER_SIZE;
+    }
+    return new OutcomeSampling(keepErrors, TimeUnit.MILLISECONDS.toNanos(slowerThanMillis), (int) size);
+  }
+
+  /** Whether any outcome keeps a trace the sampler dropped. */
+  public boolean enabled() {
+    return keepErrors || slowerThanNanos > 0;
+  }
+
+  /** Whether traces that {@code otel.traces.sampler} names drops are kept for their outcome. */
+  public boolean appliesTo(String samplerName) {
+    return enabled() && ("traceidratio".equals(samplerName) || "parentbased_traceidratio".equals(samplerName));
+  }
+
+  /** The configured sampler, recording what it drops when an outcome may keep it. */
+  public Sampler sampler(Sampler configured, String samplerName) {
+    return appliesTo(samplerName) ? new OutcomeAwareSampler(configured) : configured;
+  }
+
+  /** The export processor, behind the buffer that holds recorded spans until their outcome. */
+  public SpanProcessor processor(SpanProcessor export, String samplerName) {
+    return appliesTo(samplerName) ? new OutcomeBuffer(export, keepErrors, slowerThanNanos, bufferSize) : export;
+  }
+
+  /** For the startup summary: {@code errors}, {@code slower than 500 ms}, both, or {@code off}. */
+  public String describe() {
+    if (!enabled()) {
+      return "off";
+    }
+    String slow = slowerThanNanos > 0 ? "slower than " + TimeUnit.NANOSECONDS.toMillis(slowerThanNanos) + " ms" : null;
+    return keepErrors ? (slow == null ? "errors" : "errors, " + slow) : slow;
+  }
+}

@@ -1,0 +1,236 @@
+package io.sightline.agent.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OutcomeSamplingTest {
+  /** What the export processor was handed, as the exporter sees it. */
+  private final List<SpanData> exported = new CopyOnWriteArrayList<>();
+  private SdkTracerProvider provider;
+  private OutcomeBuffer buffer;
+
+  private final SpanExporter exporter = new SpanExporter() {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      exported.addAll(spans);
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  };
+
+  private Tracer tracer(Sampler configured, OutcomeSampling outcomes) {
+    return tracer(configured, "parentbased_traceidratio", outcomes);
+  }
+
+  private Tracer tracer(Sampler configured, String samplerName, OutcomeSampling outcomes) {
+    Object processor = outcomes.processor(SimpleSpanProcessor.create(exporter), samplerName);
+    if (processor instanceof OutcomeBuffer) {
+      buffer = (OutcomeBuffer) processor;
+    }
+    provider = SdkTracerProvider.builder()
+        .setSampler(outcomes.sampler(configured, samplerName))
+        .addSpanProcessor((io.opentelemetry.sdk.trace.SpanProcessor) processor)
+        .build();
+    return provider.get("test");
+  }
+
+  /** Keeps errors, and traces of 100 ms or more; the configured sampler drops every new trace. */
+  private Tracer keepingTracer() {
+    return tracer(Sampler.parentBased(Sampler.alwaysOff()),
+        new OutcomeSampling(true, TimeUnit.MILLISECONDS.toNanos(100), 2048));
+  }
+
+  @AfterEach
+  void close() {
+    if (provider != null) {
+      provider.close();
+    }
+  }
+
+  private List<String> names() {
+    return exported.stream().map(SpanData::getName).collect(Collectors.toList());
+  }
+
+  @Test
+  void aDroppedTraceThatEndsWellIsNotExported() {
+    Tracer tracer = keepingTracer();
+    Span root = tracer.spanBuilder("GET /ok").startSpan();
+    try (Scope ignored = root.makeCurrent()) {
+      tracer.spanBuilder("SELECT").startSpan().end();
+    }
+    root.end();
+
+    assertThat(root.getSpanContext().isSampled()).isFalse();
+    assertThat(root.isRecording()).isFalse(); // ended
+    assertThat(exported).isEmpty();
+  }
+
+  @Test
+  void aDroppedTraceWhoseRootEndsInErrorIsExportedWholeAndSampled() {
+    Tracer tracer = keepingTracer();
+    Span root = tracer.spanBuilder("GET /fails").startSpan();
+    assertThat(root.isRecording()).isTrue();
+    assertThat(root.getSpanContext().isSampled()).isFalse();
+    Span child;
+    try (Scope ignored = root.makeCurrent()) {
+      child = tracer.spanBuilder("SELECT").startSpan();
+      assertThat(child.isRecording()).isTrue();
+      child.end();
+      tracer.spanBuilder("GET downstream").startSpan().end();
+    }
+    root.setStatus(StatusCode.ERROR, "boom");
+    root.end();
+
+    assertThat(names()).containsExactly("SELECT", "GET downstream", "GET /fails");
+    for (SpanData span : exported) {
+      assertThat(span.getTraceId()).isEqualTo(root.getSpanContext().getTraceId());
+      assertThat(span.getSpanContext().isSampled()).isTrue();
+      assertThat(span.getSpanContext().getTraceFlags()).isEqualTo(TraceFlags.getSampled());
+    }
+    SpanData select = exported.get(0);
+    assertThat(select.getSpanId()).isEqualTo(child.getSpanContext().getSpanId());
+    assertThat(select.getParentSpanId()).isEqualTo(root.getSpanContext().getSpanId());
+    assertThat(exported.get(2).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(buffer.keptCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aDroppedTraceWhoseRootRanSlowIsExported() {
+    Tracer tracer = keepingTracer();
+    Span fast = tracer.spanBuilder("GET /fast").setStartTimestamp(1_000, TimeUnit.MILLISECONDS).startSpan();
+    fast.end(1_099, TimeUnit.MILLISECONDS);
+    Span slow = tracer.spanBuilder("GET /slow").setStartTimestamp(2_000, TimeUnit.MILLISECONDS).startSpan();
+    slow.end(2_100, TimeUnit.MILLISECONDS);
+
+    assertThat(names()).containsExactly("GET /slow");
+  }
+
+  @Test
+  void aSpanEndingAfterItsRootFollowsTheRootsDecision() {
+    Tracer tracer = keepingTracer();
+    Span failed = tracer.spanBuilder("GET /fails").startSpan();
+    Span lateOfFailed = tracer.spanBuilder("async").setParent(Context.current().with(failed)).startSpan();
+    failed.setStatus(StatusCode.ERROR);
+    failed.end();
+    Span fine = tracer.spanBuilder("GET /ok").startSpan();
+    Span lateOfFine = tracer.spanBuilder("async").setParent(Context.current().with(fine)).startSpan();
+    fine.end();
+
+    lateOfFailed.end();
+    lateOfFine.end();
+
+    assertThat(names()).containsExactly("GET /fails", "async");
+    assertThat(exported.get(1).getTraceId()).isEqualTo(failed.getSpanContext().getTraceId());
+  }
+
+  @Test
+  void aTraceAnUpstreamDidNotSampleIsKeptOnErrorWithItsRemoteParent() {
+    Tracer tracer = keepingTracer();
+    SpanContext upstream = SpanContext.createFromRemoteParent("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
+        TraceFlags.getDefault(), TraceState.getDefault());
+    Span root = tracer.spanBuilder("POST /orders").setParent(Context.root().with(Span.wrap(upstream))).startSpan();
+    root.setStatus(StatusCode.ERROR);
+    root.end();
+
+    assertThat(exported).hasSize(1);
+    assertThat(exported.get(0).getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(exported.get(0).getParentSpanId()).isEqualTo("b7ad6b7169203331");
+    assertThat(exported.get(0).getParentSpanContext().isRemote()).isTrue();
+  }
+
+  @Test
+  void whatTheSamplerSamplesIsExportedOnceAndAsItWas() {
+    Tracer tracer = tracer(Sampler.alwaysOn(), new OutcomeSampling(true, 0, 2048));
+    Span root = tracer.spanBuilder("GET /ok").startSpan();
+    try (Scope ignored = root.makeCurrent()) {
+      tracer.spanBuilder("SELECT").startSpan().end();
+    }
+    root.end();
+
+    assertThat(names()).containsExactly("SELECT", "GET /ok");
+    assertThat(buffer.keptCount()).isZero();
+  }
+
+  @Test
+  void anUnrecordedLocalParentStaysUnrecorded() {
+    // keep-errors off and no threshold: nothing is recorded that the sampler drops.
+    OutcomeSampling off = new OutcomeSampling(false, 0, 2048);
+    Sampler configured = Sampler.parentBased(Sampler.alwaysOff());
+    assertThat(off.enabled()).isFalse();
+    assertThat(off.sampler(configured, "parentbased_traceidratio")).isSameAs(configured);
+    Tracer tracer = tracer(configured, off);
+    Span root = tracer.spanBuilder("GET /fails").startSpan();
+    assertThat(root.isRecording()).isFalse();
+    root.setStatus(StatusCode.ERROR);
+    root.end();
+    assertThat(exported).isEmpty();
+  }
+
+  @Test
+  void samplersThatAreNotRatiosAreLeftAsTheyAre() {
+    OutcomeSampling outcomes = new OutcomeSampling(true, TimeUnit.MILLISECONDS.toNanos(1), 2048);
+    assertThat(outcomes.appliesTo("traceidratio")).isTrue();
+    assertThat(outcomes.appliesTo("parentbased_traceidratio")).isTrue();
+    for (String name : List.of("always_off", "parentbased_always_off", "always_on", "parentbased_always_on")) {
+      assertThat(outcomes.appliesTo(name)).as(name).isFalse();
+    }
+    Sampler configured = Sampler.alwaysOff();
+    Tracer tracer = tracer(configured, "always_off", outcomes);
+    Span root = tracer.spanBuilder("GET /fails").startSpan();
+    assertThat(root.isRecording()).isFalse();
+    root.setStatus(StatusCode.ERROR);
+    root.end();
+    assertThat(exported).isEmpty();
+  }
+
+  @Test
+  void spansWaitingForRootsThatNeverEndAreBounded() {
+    Tracer tracer = tracer(Sampler.parentBased(Sampler.alwaysOff()), new OutcomeSampling(true, 0, 64));
+    for (int i = 0; i < 1_000; i++) {
+      Span root = tracer.spanBuilder("never ends").startSpan();
+      tracer.spanBuilder("child").setParent(Context.root().with(root)).startSpan().end();
+    }
+    // 64 spans may wait (four per stripe); everything past that was let go.
+    assertThat(buffer.evictedCount()).isGreaterThanOrEqualTo(1_000 - 64);
+    assertThat(exported).isEmpty();
+  }
+
+  @Test
+  void describesWhatItKeeps() {
+    assertThat(new OutcomeSampling(true, 0, 1).describe()).isEqualTo("errors");
+    assertThat(new OutcomeSampling(true, TimeUnit.MILLISECONDS.toNanos(500), 1).describe())
+        .isEqualTo("errors, slower than 500 ms");
+    assertThat(new OutcomeSampling(false, TimeUnit.SECONDS.toNanos(2), 1).describe()).isEqualTo("slower than 2000 ms");
+    assertThat(new OutcomeSampling(false, 0, 1).describe()).isEqualTo("off");
+  }
+}

@@ -1,0 +1,93 @@
+package io.sightline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.sightline.testing.OtlpReceiver;
+import io.sightline.testing.ReceivedSpan;
+import io.sightline.testing.TestApp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Outcome-aware keeping with a ratio sampler that samples nothing, on the JDBC app and the JDK
+ * server app: the traces whose SERVER span ends in error or runs past the threshold are exported
+ * whole (with their JDBC spans, marked sampled), the others not at all.
+ */
+class OutcomeSamplingIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static OtlpReceiver receiver;
+  private static TestApp app;
+  private static TestApp server;
+
+  @BeforeAll
+  static void start() {
+    receiver = OtlpReceiver.start();
+    app = outcomeAware(TestApp.app("jdbc-app")).start();
+    server = outcomeAware(TestApp.app("jdk-http-server-app")).start();
+  }
+
+  private static TestApp.Builder outcomeAware(TestApp.Builder builder) {
+    return builder
+        .exportTo(receiver)
+        .property("otel.service.name", "outcome-it")
+        .property("otel.metrics.exporter", "none")
+        .property("otel.logs.exporter", "none")
+        .property("otel.traces.sampler", "parentbased_traceidratio")
+        .property("otel.traces.sampler.arg", "0")
+        .property("otel.bsp.schedule.delay", "100ms")
+        .property("sightline.sampling.keep-slower-than", "700ms");
+  }
+
+  @AfterAll
+  static void stop() {
+    for (TestApp started : new TestApp[] {app, server}) {
+      if (started != null) {
+        started.close();
+      }
+    }
+    receiver.close();
+  }
+
+  @Test
+  void errorsAndSlowTracesAreExportedWholeAndNothingElse() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(app.get("/h2/prepared?id=" + i).statusCode()).isEqualTo(200);
+    }
+    assertThat(app.get("/h2/error").statusCode()).isEqualTo(500);
+    assertThat(server.get("/sleep?ms=900").statusCode()).isEqualTo(200);
+    assertThat(server.get("/sleep?ms=10").statusCode()).isEqualTo(200);
+    assertThat(server.get("/hello").statusCode()).isEqualTo(200);
+    assertThat(app.get("/h2/prepared?id=7").statusCode()).isEqualTo(200);
+
+    receiver.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER, 2, WAIT);
+    Thread.sleep(1_000); // anything else the agent would (wrongly) export has arrived by now
+    List<ReceivedSpan> spans = receiver.spans();
+    Map<String, List<ReceivedSpan>> byTrace = spans.stream().collect(Collectors.groupingBy(ReceivedSpan::traceId));
+
+    List<ReceivedSpan> servers = spans.stream().filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER).toList();
+    assertThat(servers).extracting(s -> s.attribute("url.path")).containsExactlyInAnyOrder("/h2/error", "/sleep");
+    assertThat(byTrace).hasSize(2);
+    assertThat(spans).allSatisfy(s -> assertThat(s.span().getFlags() & 0xff).as("sampled flag").isEqualTo(1));
+
+    ReceivedSpan failed = servers.stream().filter(s -> "/h2/error".equals(s.attribute("url.path"))).findFirst().orElseThrow();
+    assertThat(failed.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+    // The whole local trace: the failed statement under the SERVER span.
+    List<ReceivedSpan> statements = byTrace.get(failed.traceId()).stream()
+        .filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_CLIENT).toList();
+    assertThat(statements).hasSize(1);
+    assertThat(statements.get(0).parentSpanId()).isEqualTo(failed.spanId());
+    assertThat(statements.get(0).attribute("db.query.text")).isEqualTo("SELECT * FROM missing_table");
+    assertThat(statements.get(0).statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+
+    ReceivedSpan slow = servers.stream().filter(s -> "/sleep".equals(s.attribute("url.path"))).findFirst().orElseThrow();
+    assertThat(slow.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
+    assertThat(slow.durationMillis()).isGreaterThanOrEqualTo(900);
+  }
+}
