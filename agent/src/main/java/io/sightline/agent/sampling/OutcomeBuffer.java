@@ -9,7 +9,7 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * sampled ({@link OutcomeAwareSampler}) wait, by trace, for their local root. When the root ends in
  * error, or ran at least the slow threshold, the root and what waited with it go to the export
  * processor as sampled ({@link KeptSpan}); otherwise they are dropped. A span of the trace that
- * ends after its root follows the root's decision, remembered for the last traces decided.
+ * ends after its root follows the root's decision, remembered for the last traces decided (a
+ * direct-mapped table of 64 per stripe).
  *
- * <p>Memory is bounded: at most {@code maxSpans} spans wait in all; past that the traces waiting
- * longest are dropped (a root that never ends cannot hold spans for ever), and counted.
+ * <p>Memory is bounded: at most {@code maxSpans} spans wait in all; past that waiting traces are let
+ * go to make room (a root that never ends cannot hold spans for ever), and counted.
  */
 final class OutcomeBuffer implements SpanProcessor {
   private static final int STRIPES = 16;
@@ -130,13 +131,11 @@ final class OutcomeBuffer implements SpanProcessor {
   /** A sixteenth of the traces (by trace id), under their own lock. */
   private final class Stripe {
     private final int maxSpans;
-    private final Map<String, List<ReadableSpan>> waiting = new LinkedHashMap<>();
-    private final Map<String, Boolean> decided = new LinkedHashMap<String, Boolean>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > DECISIONS_PER_STRIPE;
-      }
-    };
+    private final Map<String, List<ReadableSpan>> waiting = new HashMap<>();
+    // The last decisions, direct-mapped by trace id: one slot written per root, nothing allocated.
+    private final int[] decidedHashes = new int[DECISIONS_PER_STRIPE];
+    private final String[] decidedIds = new String[DECISIONS_PER_STRIPE];
+    private final boolean[] decidedKeep = new boolean[DECISIONS_PER_STRIPE];
     private int spans;
 
     Stripe(int maxSpans) {
@@ -145,28 +144,48 @@ final class OutcomeBuffer implements SpanProcessor {
 
     /** Keeps a span of a local trace until its root ends; the spans to export, if already decided. */
     synchronized List<ReadableSpan> add(String traceId, ReadableSpan span) {
-      Boolean keep = decided.get(traceId);
-      if (keep != null) {
-        return keep ? List.of(span) : null;
+      int hash = traceId.hashCode();
+      int slot = hash & (DECISIONS_PER_STRIPE - 1);
+      if (decidedHashes[slot] == hash && traceId.equals(decidedIds[slot])) {
+        return decidedKeep[slot] ? List.of(span) : null;
       }
-      waiting.computeIfAbsent(traceId, id -> new ArrayList<>(4)).add(span);
+      List<ReadableSpan> trace = waiting.get(traceId);
+      if (trace == null) {
+        if (spans >= maxSpans) {
+          evictOne();
+        }
+        trace = new ArrayList<>(4);
+        waiting.put(traceId, trace);
+      } else if (spans >= maxSpans) {
+        evictOne();
+      }
+      trace.add(span);
       spans++;
-      for (Iterator<List<ReadableSpan>> it = waiting.values().iterator(); spans > maxSpans && it.hasNext(); ) {
-        List<ReadableSpan> oldest = it.next();
-        it.remove();
-        spans -= oldest.size();
-        evicted.addAndGet(oldest.size());
-      }
       return null;
+    }
+
+    /** Lets one waiting trace go (any: the bound is what matters), to make room. */
+    private void evictOne() {
+      Iterator<List<ReadableSpan>> it = waiting.values().iterator();
+      if (it.hasNext()) {
+        List<ReadableSpan> trace = it.next();
+        it.remove();
+        spans -= trace.size();
+        evicted.addAndGet(trace.size());
+      }
     }
 
     /** The local root ended: what waited with it, and the root, if kept; null if not. */
     synchronized List<ReadableSpan> decide(String traceId, boolean keep, ReadableSpan root) {
-      List<ReadableSpan> trace = waiting.remove(traceId);
+      List<ReadableSpan> trace = spans == 0 ? null : waiting.remove(traceId);
       if (trace != null) {
         spans -= trace.size();
       }
-      decided.put(traceId, keep);
+      int hash = traceId.hashCode();
+      int slot = hash & (DECISIONS_PER_STRIPE - 1);
+      decidedHashes[slot] = hash;
+      decidedIds[slot] = traceId;
+      decidedKeep[slot] = keep;
       if (!keep) {
         return null;
       }
