@@ -71,7 +71,8 @@ final class OutcomeBuffer implements SpanProcessor {
     SpanContext parent = span.getParentSpanContext();
     boolean localRoot = !parent.isValid() || parent.isRemote();
     List<ReadableSpan> export;
-    Stripe stripe = stripes[(traceId.charAt(traceId.length() - 1) + 31 * traceId.charAt(traceId.length() - 2)) & (STRIPES - 1)];
+    // Bits of the trace id's hash above those that pick a decision slot within the stripe.
+    Stripe stripe = stripes[(traceId.hashCode() >>> 8) & (STRIPES - 1)];
     if (localRoot) {
       boolean keep = keeps(span);
       export = stripe.decide(traceId, keep, span);
