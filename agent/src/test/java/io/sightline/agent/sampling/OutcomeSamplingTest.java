@@ -182,13 +182,15 @@ class OutcomeSamplingTest {
   }
 
   @Test
-  void anUnrecordedLocalParentStaysUnrecorded() {
-    // keep-errors off and no threshold: nothing is recorded that the sampler drops.
+  void offWhenNeitherErrorsNorSlowTracesAreKept() {
     OutcomeSampling off = new OutcomeSampling(false, 0, 2048);
     Sampler configured = Sampler.parentBased(Sampler.alwaysOff());
     assertThat(off.enabled()).isFalse();
     assertThat(off.sampler(configured, "parentbased_traceidratio")).isSameAs(configured);
-    Tracer tracer = tracer(configured, off);
+    assertAFailedRequestIsNeitherRecordedNorExported(tracer(configured, off));
+  }
+
+  private void assertAFailedRequestIsNeitherRecordedNorExported(Tracer tracer) {
     Span root = tracer.spanBuilder("GET /fails").startSpan();
     assertThat(root.isRecording()).isFalse();
     root.setStatus(StatusCode.ERROR);
@@ -204,13 +206,7 @@ class OutcomeSamplingTest {
     for (String name : List.of("always_off", "parentbased_always_off", "always_on", "parentbased_always_on")) {
       assertThat(outcomes.appliesTo(name)).as(name).isFalse();
     }
-    Sampler configured = Sampler.alwaysOff();
-    Tracer tracer = tracer(configured, "always_off", outcomes);
-    Span root = tracer.spanBuilder("GET /fails").startSpan();
-    assertThat(root.isRecording()).isFalse();
-    root.setStatus(StatusCode.ERROR);
-    root.end();
-    assertThat(exported).isEmpty();
+    assertAFailedRequestIsNeitherRecordedNorExported(tracer(Sampler.alwaysOff(), "always_off", outcomes));
   }
 
   @Test
