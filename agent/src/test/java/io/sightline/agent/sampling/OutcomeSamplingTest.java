@@ -10,15 +10,12 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -26,27 +23,9 @@ import org.junit.jupiter.api.Test;
 
 class OutcomeSamplingTest {
   /** What the export processor was handed, as the exporter sees it. */
-  private final List<SpanData> exported = new CopyOnWriteArrayList<>();
+  private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private SdkTracerProvider provider;
   private OutcomeBuffer buffer;
-
-  private final SpanExporter exporter = new SpanExporter() {
-    @Override
-    public CompletableResultCode export(Collection<SpanData> spans) {
-      exported.addAll(spans);
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-  };
 
   private Tracer tracer(Sampler configured, OutcomeSampling outcomes) {
     return tracer(configured, "parentbased_traceidratio", outcomes);
@@ -78,7 +57,7 @@ class OutcomeSamplingTest {
   }
 
   private List<String> names() {
-    return exported.stream().map(SpanData::getName).collect(Collectors.toList());
+    return exporter.getFinishedSpanItems().stream().map(SpanData::getName).collect(Collectors.toList());
   }
 
   @Test
@@ -92,7 +71,7 @@ class OutcomeSamplingTest {
 
     assertThat(root.getSpanContext().isSampled()).isFalse();
     assertThat(root.isRecording()).isFalse(); // ended
-    assertThat(exported).isEmpty();
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
   }
 
   @Test
@@ -112,11 +91,12 @@ class OutcomeSamplingTest {
     root.end();
 
     assertThat(names()).containsExactly("SELECT", "GET downstream", "GET /fails");
-    for (SpanData span : exported) {
+    for (SpanData span : exporter.getFinishedSpanItems()) {
       assertThat(span.getTraceId()).isEqualTo(root.getSpanContext().getTraceId());
       assertThat(span.getSpanContext().isSampled()).isTrue();
       assertThat(span.getSpanContext().getTraceFlags()).isEqualTo(TraceFlags.getSampled());
     }
+    List<SpanData> exported = exporter.getFinishedSpanItems();
     SpanData select = exported.get(0);
     assertThat(select.getSpanId()).isEqualTo(child.getSpanContext().getSpanId());
     assertThat(select.getParentSpanId()).isEqualTo(root.getSpanContext().getSpanId());
@@ -150,7 +130,7 @@ class OutcomeSamplingTest {
     lateOfFine.end();
 
     assertThat(names()).containsExactly("GET /fails", "async");
-    assertThat(exported.get(1).getTraceId()).isEqualTo(failed.getSpanContext().getTraceId());
+    assertThat(exporter.getFinishedSpanItems().get(1).getTraceId()).isEqualTo(failed.getSpanContext().getTraceId());
   }
 
   @Test
@@ -162,10 +142,11 @@ class OutcomeSamplingTest {
     root.setStatus(StatusCode.ERROR);
     root.end();
 
-    assertThat(exported).hasSize(1);
-    assertThat(exported.get(0).getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
-    assertThat(exported.get(0).getParentSpanId()).isEqualTo("b7ad6b7169203331");
-    assertThat(exported.get(0).getParentSpanContext().isRemote()).isTrue();
+    assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+    SpanData kept = exporter.getFinishedSpanItems().get(0);
+    assertThat(kept.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(kept.getParentSpanId()).isEqualTo("b7ad6b7169203331");
+    assertThat(kept.getParentSpanContext().isRemote()).isTrue();
   }
 
   @Test
@@ -195,7 +176,7 @@ class OutcomeSamplingTest {
     assertThat(root.isRecording()).isFalse();
     root.setStatus(StatusCode.ERROR);
     root.end();
-    assertThat(exported).isEmpty();
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
   }
 
   @Test
@@ -218,7 +199,7 @@ class OutcomeSamplingTest {
     }
     // 64 spans may wait (four per stripe); everything past that was let go.
     assertThat(buffer.evictedCount()).isGreaterThanOrEqualTo(1_000 - 64);
-    assertThat(exported).isEmpty();
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
   }
 
   @Test
