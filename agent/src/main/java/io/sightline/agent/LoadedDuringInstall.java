@@ -45,7 +45,7 @@ final class LoadedDuringInstall {
   }
 
   /** The classes loaded since the listing (the agent's own, arrays and lambdas aside). */
-  List<Class<?>> loadedSince() {
+  private List<Class<?>> loadedSince() {
     List<Class<?>> since = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       if (!before.contains(type) && type.getClassLoader() != agentLoader && !type.isArray()

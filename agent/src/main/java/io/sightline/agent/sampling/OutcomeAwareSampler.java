@@ -65,10 +65,6 @@ final class OutcomeAwareSampler implements Sampler {
     };
   }
 
-  Sampler delegate() {
-    return delegate;
-  }
-
   @Override
   public String getDescription() {
     return "OutcomeAware{" + delegate.getDescription() + "}";

@@ -150,16 +150,11 @@ final class OutcomeBuffer implements SpanProcessor {
       if (decidedHashes[slot] == hash && traceId.equals(decidedIds[slot])) {
         return decidedKeep[slot] ? List.of(span) : null;
       }
-      List<ReadableSpan> trace = waiting.get(traceId);
-      if (trace == null) {
-        if (spans >= maxSpans) {
-          evictOne();
-        }
-        trace = new ArrayList<>(4);
-        waiting.put(traceId, trace);
-      } else if (spans >= maxSpans) {
+      if (spans >= maxSpans) {
+        // Room first: the trace let go may be this one, which then starts again with this span.
         evictOne();
       }
+      List<ReadableSpan> trace = waiting.computeIfAbsent(traceId, id -> new ArrayList<>(4));
       trace.add(span);
       spans++;
       return null;

@@ -203,6 +203,27 @@ class OutcomeSamplingTest {
   }
 
   @Test
+  void everySpanOfAFullBufferIsEitherExportedOrCountedAsLetGo() {
+    Tracer tracer = tracer(Sampler.parentBased(Sampler.alwaysOff()), new OutcomeSampling(true, 0, 64));
+    List<Span> roots = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      Span root = tracer.spanBuilder("GET /fails").startSpan();
+      roots.add(root);
+      for (int child = 0; child < 3; child++) {
+        tracer.spanBuilder("child").setParent(Context.root().with(root)).startSpan().end();
+      }
+    }
+    for (Span root : roots) {
+      root.setStatus(StatusCode.ERROR);
+      root.end();
+    }
+    // 500 roots and 1,500 children: each root is exported; each child is exported with it or was let go.
+    assertThat(buffer.evictedCount()).isGreaterThan(0);
+    assertThat(exporter.getFinishedSpanItems().size() + buffer.evictedCount()).isEqualTo(2_000);
+    assertThat(buffer.keptCount()).isEqualTo(exporter.getFinishedSpanItems().size());
+  }
+
+  @Test
   void describesWhatItKeeps() {
     assertThat(new OutcomeSampling(true, 0, 1).describe()).isEqualTo("errors");
     assertThat(new OutcomeSampling(true, TimeUnit.MILLISECONDS.toNanos(500), 1).describe())
