@@ -94,7 +94,8 @@ final class AgentTelemetry {
           .addMeterProviderCustomizer((builder, config) -> {
             MetricViews.register(builder, cardinalityLimit[0]);
             return builder.registerMetricReader(new DroppedTelemetryMonitor(
-                Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000)));
+                Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000),
+                outcomes::spansLetGo, outcomes.bufferSize()));
           })
           // The SDK's per-span counters (otel.sdk.span.started / live) would cost on every request
           // and tell nothing that http.server.request.duration does not; the processor and exporter
@@ -114,6 +115,7 @@ final class AgentTelemetry {
           .build()
           .getOpenTelemetrySdk();
       meters.set(sdk.getSdkMeterProvider());
+      outcomes.registerMetrics(sdk.getMeter("io.sightline.sampling"));
       return new AgentTelemetry(sdk, summarize(seen[0], overrides));
     } catch (RuntimeException e) {
       AgentLog.warn("the OpenTelemetry SDK rejected the configuration (" + e.getMessage()

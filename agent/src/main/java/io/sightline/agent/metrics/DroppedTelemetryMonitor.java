@@ -16,12 +16,17 @@ import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Reports telemetry the SDK dropped (export queue full, failed exports): one warning at most per
  * interval (default one minute) with the counts since the last one. It reads the SDK's own
  * self-monitoring counters through a reader of its own that keeps only counters, so it works
  * whatever {@code otel.metrics.exporter} says and costs one small collection per interval.
+ *
+ * <p>It also warns, in a line of its own, about spans of unsampled traces that the outcome buffer
+ * let go before their trace ended (OutcomeSampling): those are not lost exports, but a trace kept
+ * for its error afterwards is exported without them.
  */
 public final class DroppedTelemetryMonitor implements MetricReader {
   public static final String INTERVAL_KEY = "sightline.telemetry.drop-warning-interval";
@@ -29,13 +34,26 @@ public final class DroppedTelemetryMonitor implements MetricReader {
   private static final AttributeKey<Boolean> LEGACY_DROPPED = AttributeKey.booleanKey("dropped");
 
   private final long intervalMillis;
+  private final LongSupplier outcomeSpansLetGo;
+  private final int outcomeBufferSize;
   private volatile CollectionRegistration registration = CollectionRegistration.noop();
   private ScheduledExecutorService scheduler;
   private long reportedSpans;
   private long reportedLogs;
+  private long reportedLetGo;
 
   public DroppedTelemetryMonitor(long intervalMillis) {
+    this(intervalMillis, () -> 0, 0);
+  }
+
+  /**
+   * @param outcomeSpansLetGo spans the outcome buffers let go so far
+   * @param outcomeBufferSize their bound, for the warning
+   */
+  public DroppedTelemetryMonitor(long intervalMillis, LongSupplier outcomeSpansLetGo, int outcomeBufferSize) {
     this.intervalMillis = intervalMillis;
+    this.outcomeSpansLetGo = outcomeSpansLetGo;
+    this.outcomeBufferSize = outcomeBufferSize;
   }
 
   @Override
@@ -72,6 +90,14 @@ public final class DroppedTelemetryMonitor implements MetricReader {
         AgentLog.warn("telemetry dropped since the last report: " + newSpans + " spans, " + newLogs
             + " log records (export queue full or export failed; is the exporter endpoint reachable?"
             + " otel.bsp.max.queue.size / otel.blrp.max.queue.size bound the queues)");
+      }
+      long letGo = outcomeSpansLetGo.getAsLong();
+      long newLetGo = letGo - reportedLetGo;
+      reportedLetGo = letGo;
+      if (newLetGo > 0) {
+        AgentLog.warn(newLetGo + " spans of unsampled traces were let go since the last report before their trace"
+            + " ended: more than sightline.sampling.buffer-size (" + outcomeBufferSize + ") waited at once. A trace"
+            + " kept afterwards for its error or duration is exported without them.");
       }
     } catch (RuntimeException e) {
       AgentLog.debug("drop monitor: " + e);

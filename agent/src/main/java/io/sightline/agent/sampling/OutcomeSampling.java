@@ -1,9 +1,13 @@
 package io.sightline.agent.sampling;
 
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.sightline.instrumentation.api.Settings;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * Outcome-aware keeping (PRODUCT.md, "Sampling"): with a ratio sampler ({@code traceidratio},
@@ -14,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * for the root's outcome ({@link OutcomeBuffer}), at most {@value #BUFFER_SIZE} spans. Other
  * samplers are left as they are: {@code always_off} means no traces, and the default
  * ({@code parentbased_always_on}) drops only what an upstream service chose not to sample.
+ *
+ * <p>What the buffers did is counted: spans exported for their trace's outcome, and spans let go
+ * because the buffer was full ({@link #registerMetrics}; the drop monitor warns about the latter).
  */
 public final class OutcomeSampling {
   public static final String KEEP_ERRORS = "sightline.sampling.keep-errors";
@@ -24,6 +31,8 @@ public final class OutcomeSampling {
   private final boolean keepErrors;
   private final long slowerThanNanos;
   private final int bufferSize;
+  /** One per export processor; each sees every span. */
+  private final List<OutcomeBuffer> buffers = new CopyOnWriteArrayList<>();
 
   OutcomeSampling(boolean keepErrors, long slowerThanNanos, int bufferSize) {
     this.keepErrors = keepErrors;
@@ -60,7 +69,56 @@ public final class OutcomeSampling {
 
   /** The export processor, behind the buffer that holds recorded spans until their outcome. */
   public SpanProcessor processor(SpanProcessor export, String samplerName) {
-    return appliesTo(samplerName) ? new OutcomeBuffer(export, keepErrors, slowerThanNanos, bufferSize) : export;
+    if (!appliesTo(samplerName)) {
+      return export;
+    }
+    OutcomeBuffer buffer = new OutcomeBuffer(export, keepErrors, slowerThanNanos, bufferSize);
+    buffers.add(buffer);
+    return buffer;
+  }
+
+  /**
+   * Spans of dropped traces let go so far because {@value #BUFFER_SIZE} spans were already waiting:
+   * a trace kept for its outcome after that is exported without them. Every export processor's
+   * buffer sees the same spans, so this is the largest count, not their sum.
+   */
+  public long spansLetGo() {
+    return largest(OutcomeBuffer::evictedCount);
+  }
+
+  /** Spans exported so far only because of their trace's outcome (the largest count, as above). */
+  public long spansKept() {
+    return largest(OutcomeBuffer::keptCount);
+  }
+
+  private long largest(ToLongFunction<OutcomeBuffer> count) {
+    long largest = 0;
+    for (OutcomeBuffer buffer : buffers) {
+      largest = Math.max(largest, count.applyAsLong(buffer));
+    }
+    return largest;
+  }
+
+  /**
+   * {@code sightline.sampling.outcome.kept} and {@code sightline.sampling.outcome.evicted}, in
+   * spans, when a buffer was built: read at each collection, nothing is recorded per span.
+   */
+  public void registerMetrics(Meter meter) {
+    if (buffers.isEmpty()) {
+      return;
+    }
+    meter.counterBuilder("sightline.sampling.outcome.kept").setUnit("{span}")
+        .setDescription("Spans of traces the sampler dropped, exported because the trace ended in error or ran slow")
+        .buildWithCallback(measurement -> measurement.record(spansKept()));
+    meter.counterBuilder("sightline.sampling.outcome.evicted").setUnit("{span}")
+        .setDescription("Spans of traces the sampler dropped, let go before the trace ended because the outcome"
+            + " buffer (sightline.sampling.buffer-size) was full")
+        .buildWithCallback(measurement -> measurement.record(spansLetGo()));
+  }
+
+  /** The most spans that wait, in all, per export processor. */
+  public int bufferSize() {
+    return bufferSize;
   }
 
   /** For the startup summary: {@code errors}, {@code slower than 500 ms}, both, or {@code off}. */

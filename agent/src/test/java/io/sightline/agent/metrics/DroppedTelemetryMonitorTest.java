@@ -37,6 +37,28 @@ class DroppedTelemetryMonitorTest {
   }
 
   @Test
+  void warnsAboutSpansTheOutcomeBufferLetGoInALineOfItsOwn() {
+    java.util.concurrent.atomic.AtomicLong letGo = new java.util.concurrent.atomic.AtomicLong();
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, letGo::get, 2048);
+    try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(monitor).build();
+         StderrCapture stderr = new StderrCapture()) {
+      monitor.check(); // nothing yet
+      letGo.set(40);
+      monitor.check();
+      monitor.check(); // nothing new
+      letGo.set(45);
+      monitor.check();
+      assertThat(stderr.lines()).containsExactly(
+          "[sightline] WARN 40 spans of unsampled traces were let go since the last report before their trace ended:"
+              + " more than sightline.sampling.buffer-size (2048) waited at once. A trace kept afterwards for its"
+              + " error or duration is exported without them.",
+          "[sightline] WARN 5 spans of unsampled traces were let go since the last report before their trace ended:"
+              + " more than sightline.sampling.buffer-size (2048) waited at once. A trace kept afterwards for its"
+              + " error or duration is exported without them.");
+    }
+  }
+
+  @Test
   void keepsOnlyCountersSoItCostsNothingOnHistograms() {
     DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000);
     assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.HISTOGRAM))

@@ -10,12 +10,16 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -221,6 +225,43 @@ class OutcomeSamplingTest {
     assertThat(buffer.evictedCount()).isGreaterThan(0);
     assertThat(exporter.getFinishedSpanItems().size() + buffer.evictedCount()).isEqualTo(2_000);
     assertThat(buffer.keptCount()).isEqualTo(exporter.getFinishedSpanItems().size());
+  }
+
+  @Test
+  void countsWhatItKeptAndLetGoAsMetrics() {
+    OutcomeSampling outcomes = new OutcomeSampling(true, 0, 64);
+    Tracer tracer = tracer(Sampler.parentBased(Sampler.alwaysOff()), outcomes);
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    try (SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build()) {
+      outcomes.registerMetrics(meters.get("io.sightline.sampling"));
+      for (int i = 0; i < 100; i++) {
+        Span stuck = tracer.spanBuilder("never ends").startSpan();
+        // Waits for a root that never ends, until the full buffer lets it go.
+        tracer.spanBuilder("waits").setParent(Context.root().with(stuck)).startSpan().end();
+        Span root = tracer.spanBuilder("GET /fails").startSpan();
+        tracer.spanBuilder("child").setParent(Context.root().with(root)).startSpan().end();
+        root.setStatus(StatusCode.ERROR);
+        root.end();
+      }
+      Map<String, Long> counts = reader.collectAllMetrics().stream().collect(Collectors.toMap(
+          MetricData::getName, m -> m.getLongSumData().getPoints().iterator().next().getValue()));
+      assertThat(counts).containsOnlyKeys("sightline.sampling.outcome.kept", "sightline.sampling.outcome.evicted");
+      assertThat(counts.get("sightline.sampling.outcome.kept"))
+          .isEqualTo(buffer.keptCount()).isEqualTo(exporter.getFinishedSpanItems().size()).isPositive();
+      assertThat(counts.get("sightline.sampling.outcome.evicted")).isEqualTo(buffer.evictedCount())
+          .isEqualTo(outcomes.spansLetGo()).isGreaterThanOrEqualTo(100 - 64);
+    }
+  }
+
+  @Test
+  void registersNoMetricsWhereItDoesNotApply() {
+    OutcomeSampling outcomes = new OutcomeSampling(true, 0, 64);
+    tracer(Sampler.parentBased(Sampler.alwaysOn()), "parentbased_always_on", outcomes);
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    try (SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build()) {
+      outcomes.registerMetrics(meters.get("io.sightline.sampling"));
+      assertThat(reader.collectAllMetrics()).isEmpty();
+    }
   }
 
   @Test

@@ -2,9 +2,11 @@ package io.sightline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.sightline.testing.OtlpReceiver;
+import io.sightline.testing.ReceivedMetric;
 import io.sightline.testing.ReceivedSpan;
 import io.sightline.testing.TestApp;
 import java.time.Duration;
@@ -29,7 +31,11 @@ class OutcomeSamplingIT {
   @BeforeAll
   static void start() {
     receiver = OtlpReceiver.start();
-    app = outcomeAware(TestApp.app("jdbc-app")).start();
+    // The JDBC app also exports metrics, for the buffer's own counters.
+    app = outcomeAware(TestApp.app("jdbc-app"))
+        .property("otel.metrics.exporter", "otlp")
+        .property("otel.metric.export.interval", "500ms")
+        .start();
     server = outcomeAware(TestApp.app("jdk-http-server-app")).start();
   }
 
@@ -89,5 +95,25 @@ class OutcomeSamplingIT {
     ReceivedSpan slow = servers.stream().filter(s -> "/sleep".equals(s.attribute("url.path"))).findFirst().orElseThrow();
     assertThat(slow.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
     assertThat(slow.durationMillis()).isGreaterThanOrEqualTo(900);
+
+    // The JDBC app's buffer counts the spans it exported for their outcome (the failed trace's),
+    // and none let go.
+    long keptByJdbcApp = byTrace.get(failed.traceId()).size();
+    List<ReceivedMetric> metrics = receiver.awaitMetrics(
+        list -> latest(list, "sightline.sampling.outcome.kept") == keptByJdbcApp, WAIT);
+    assertThat(latest(metrics, "sightline.sampling.outcome.evicted")).isZero();
+  }
+
+  /** The last value received for a counter, or -1. */
+  private static long latest(List<ReceivedMetric> metrics, String name) {
+    long value = -1;
+    for (ReceivedMetric metric : metrics) {
+      if (metric.name().equals(name)) {
+        for (NumberDataPoint point : metric.numberPoints()) {
+          value = point.getAsInt();
+        }
+      }
+    }
+    return value;
   }
 }
