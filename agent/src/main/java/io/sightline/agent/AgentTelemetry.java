@@ -93,6 +93,12 @@ final class AgentTelemetry {
           .addMetricReaderCustomizer((reader, config) -> new OverflowWarningReader(reader, cardinalityLimit[0]))
           .addMeterProviderCustomizer((builder, config) -> {
             MetricViews.register(builder, cardinalityLimit[0]);
+            // Exemplars of requests kept for their outcome lead to their traces (autoconfigure has
+            // set the configured filter by now; only its default, trace_based, is widened).
+            if (outcomes.appliesTo(samplerName(config)) && "trace_based".equalsIgnoreCase(
+                config.getString("otel.metrics.exemplar.filter", "trace_based"))) {
+              builder.setExemplarFilter(outcomes.exemplarFilter());
+            }
             return builder.registerMetricReader(new DroppedTelemetryMonitor(
                 Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000),
                 outcomes::spansLetGo, outcomes.bufferSize()));

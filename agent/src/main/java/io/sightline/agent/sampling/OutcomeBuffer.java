@@ -87,6 +87,14 @@ final class OutcomeBuffer implements SpanProcessor {
     }
   }
 
+  /**
+   * Whether the trace was recently decided and kept for its outcome (its local root ended in
+   * error or ran slow): false for a trace not decided yet, dropped, or decided too long ago.
+   */
+  boolean keptForOutcome(String traceId) {
+    return stripes[(traceId.hashCode() >>> 8) & (STRIPES - 1)].kept(traceId);
+  }
+
   private boolean keeps(ReadableSpan root) {
     if (slowerThanNanos > 0 && root.getLatencyNanos() >= slowerThanNanos) {
       return true;
@@ -158,6 +166,12 @@ final class OutcomeBuffer implements SpanProcessor {
       trace.add(span);
       spans++;
       return null;
+    }
+
+    synchronized boolean kept(String traceId) {
+      int hash = traceId.hashCode();
+      int slot = hash & (DECISIONS_PER_STRIPE - 1);
+      return decidedKeep[slot] && decidedHashes[slot] == hash && traceId.equals(decidedIds[slot]);
     }
 
     /** Lets one waiting trace go (any: the bound is what matters), to make room. */

@@ -1,6 +1,7 @@
 package io.sightline.agent.sampling;
 
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.sdk.metrics.ExemplarFilter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.sightline.instrumentation.api.Settings;
@@ -97,6 +98,23 @@ public final class OutcomeSampling {
       largest = Math.max(largest, count.applyAsLong(buffer));
     }
     return largest;
+  }
+
+  /**
+   * Whether a trace the sampler dropped was kept for its outcome, as far as the last decisions
+   * remember (the last 1,024 local roots). Every buffer decides alike, so the first one answers.
+   */
+  boolean keptForOutcome(String traceId) {
+    return !buffers.isEmpty() && buffers.get(0).keptForOutcome(traceId);
+  }
+
+  /**
+   * The exemplar filter to use instead of {@code trace_based} where the keeping applies: it also
+   * takes measurements of traces already kept for their outcome, so that an error's or a slow
+   * request's exemplar leads to its trace ({@link OutcomeExemplarFilter}).
+   */
+  public ExemplarFilter exemplarFilter() {
+    return new OutcomeExemplarFilter(this);
   }
 
   /**

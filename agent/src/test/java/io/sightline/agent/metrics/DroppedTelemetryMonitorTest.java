@@ -6,6 +6,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DroppedTelemetryMonitorTest {
@@ -38,7 +39,7 @@ class DroppedTelemetryMonitorTest {
 
   @Test
   void warnsAboutSpansTheOutcomeBufferLetGoInALineOfItsOwn() {
-    java.util.concurrent.atomic.AtomicLong letGo = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong letGo = new AtomicLong();
     DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, letGo::get, 2048);
     try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(monitor).build();
          StderrCapture stderr = new StderrCapture()) {

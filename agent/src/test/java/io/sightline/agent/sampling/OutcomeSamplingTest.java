@@ -2,6 +2,9 @@ package io.sightline.agent.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
@@ -250,6 +253,44 @@ class OutcomeSamplingTest {
           .isEqualTo(buffer.keptCount()).isEqualTo(exporter.getFinishedSpanItems().size()).isPositive();
       assertThat(counts.get("sightline.sampling.outcome.evicted")).isEqualTo(buffer.evictedCount())
           .isEqualTo(outcomes.spansLetGo()).isGreaterThanOrEqualTo(100 - 64);
+    }
+  }
+
+  @Test
+  void exemplarsLeadOnlyToTracesThatAreExported() {
+    OutcomeSampling outcomes = new OutcomeSampling(true, 0, 2048);
+    Tracer tracer = tracer(Sampler.parentBased(Sampler.alwaysOff()), outcomes);
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    AttributeKey<String> step = AttributeKey.stringKey("step");
+    try (SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader)
+        .setExemplarFilter(outcomes.exemplarFilter()).build()) {
+      DoubleHistogram duration = meters.get("test").histogramBuilder("duration").build();
+      Span failed = tracer.spanBuilder("GET /fails").startSpan();
+      Context failedContext = Context.root().with(failed);
+      duration.record(0.1, Attributes.of(step, "failed, before its root ended"), failedContext);
+      failed.setStatus(StatusCode.ERROR);
+      failed.end();
+      duration.record(0.2, Attributes.of(step, "failed, after"), failedContext);
+      Span fine = tracer.spanBuilder("GET /fine").startSpan();
+      fine.end();
+      duration.record(0.3, Attributes.of(step, "fine, after"), Context.root().with(fine));
+      SpanContext sampled = SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
+          TraceFlags.getSampled(), TraceState.getDefault());
+      duration.record(0.4, Attributes.of(step, "sampled"), Context.root().with(Span.wrap(sampled)));
+      duration.record(0.5, Attributes.of(step, "no span"), Context.root());
+
+      Map<String, List<String>> exemplarTraces = reader.collectAllMetrics().iterator().next()
+          .getHistogramData().getPoints().stream().collect(Collectors.toMap(
+              point -> point.getAttributes().get(step),
+              point -> point.getExemplars().stream().map(e -> e.getSpanContext().getTraceId()).collect(Collectors.toList())));
+      assertThat(exemplarTraces).containsOnly(
+          Map.entry("failed, before its root ended", List.of()), // not decided yet: it might never be exported
+          Map.entry("failed, after", List.of(failed.getSpanContext().getTraceId())),
+          Map.entry("fine, after", List.of()),
+          Map.entry("sampled", List.of(sampled.getTraceId())),
+          Map.entry("no span", List.of()));
+      assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getTraceId)
+          .containsExactly(failed.getSpanContext().getTraceId());
     }
   }
 

@@ -2,14 +2,18 @@ package io.sightline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.sightline.testing.Otlp;
 import io.sightline.testing.OtlpReceiver;
 import io.sightline.testing.ReceivedMetric;
 import io.sightline.testing.ReceivedSpan;
 import io.sightline.testing.TestApp;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -97,11 +101,33 @@ class OutcomeSamplingIT {
     assertThat(slow.durationMillis()).isGreaterThanOrEqualTo(900);
 
     // The JDBC app's buffer counts the spans it exported for their outcome (the failed trace's),
-    // and none let go.
+    // and none let go. Its request-duration exemplars lead to the kept trace and to no other: the
+    // requests that ended well have none, as their traces were not exported. (The exemplar may
+    // arrive one export after the count: the duration is recorded just after the span ends.)
     long keptByJdbcApp = byTrace.get(failed.traceId()).size();
     List<ReceivedMetric> metrics = receiver.awaitMetrics(
-        list -> latest(list, "sightline.sampling.outcome.kept") == keptByJdbcApp, WAIT);
+        list -> latest(list, "sightline.sampling.outcome.kept") == keptByJdbcApp
+            && !exemplarTraces(list).getOrDefault(500L, List.of()).isEmpty(), WAIT);
     assertThat(latest(metrics, "sightline.sampling.outcome.evicted")).isZero();
+    Map<Object, List<String>> exemplarTraces = exemplarTraces(metrics);
+    assertThat(exemplarTraces).containsOnlyKeys(200L, 500L);
+    assertThat(exemplarTraces.get(500L)).containsOnly(failed.traceId());
+    assertThat(exemplarTraces.get(200L)).isEmpty();
+  }
+
+  /** The trace ids of every request-duration exemplar received, by response status. */
+  private static Map<Object, List<String>> exemplarTraces(List<ReceivedMetric> metrics) {
+    Map<Object, List<String>> traces = new HashMap<>();
+    for (ReceivedMetric metric : metrics) {
+      if (metric.name().equals("http.server.request.duration")) {
+        for (HistogramDataPoint point : metric.histogramPoints()) {
+          traces.computeIfAbsent(Otlp.attributes(point.getAttributesList()).get("http.response.status_code"),
+              status -> new ArrayList<>())
+              .addAll(point.getExemplarsList().stream().map(e -> Otlp.hex(e.getTraceId())).toList());
+        }
+      }
+    }
+    return traces;
   }
 
   /** The last value received for a counter, or -1. */
