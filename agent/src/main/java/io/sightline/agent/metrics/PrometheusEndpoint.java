@@ -1,5 +1,6 @@
 package io.sightline.agent.metrics;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.context.Scope;
@@ -65,7 +66,10 @@ final class PrometheusEndpoint implements MetricReader {
         }, new ThreadPoolExecutor.AbortPolicy());
     executor.allowCoreThreadTimeOut(true);
     PrometheusEndpoint endpoint = new PrometheusEndpoint(reader, server, executor);
-    server.createContext("/", endpoint::handle);
+    // Marks the context as the agent's own: a filter of the agent's first in the chain tells the
+    // JDK server instrumentation not to trace it (FilterChainHook), even when the context was
+    // created before that instrumentation's hooks were registered.
+    server.createContext("/", endpoint::handle).getFilters().add(new AgentOwnContext());
     server.setExecutor(executor);
     server.start();
     return endpoint;
@@ -170,5 +174,18 @@ final class PrometheusEndpoint implements MetricReader {
   @Override
   public String toString() {
     return "PrometheusEndpoint{address=" + server.getAddress() + "}";
+  }
+
+  /** Passes every exchange on; its presence (a class of the agent's) is what counts. */
+  private static final class AgentOwnContext extends Filter {
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+      chain.doFilter(exchange);
+    }
+
+    @Override
+    public String description() {
+      return "Sightline's own endpoint, not traced";
+    }
   }
 }

@@ -9,6 +9,8 @@ package io.sightline.instrumentation.api;
 public final class HookIds {
   // 1-9: JDK HTTP server
   public static final int JDK_HTTP_SERVER_CREATE_CONTEXT = 1;
+  /** {@code Filter.Chain}'s constructor: contexts created before the agent was installed. */
+  public static final int JDK_HTTP_SERVER_FILTER_CHAIN = 2;
 
   // 10-39: servlet containers and other HTTP servers
   /** {@code javax.servlet} Servlet.service and Filter.doFilter. */

@@ -6,13 +6,13 @@ import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import io.sightline.instrumentation.http.HttpServerTelemetry;
-import java.util.Collections;
 import java.util.List;
 
 /**
  * {@code com.sun.net.httpserver}: every context the JDK server creates gets a {@link
  * TracingFilter} as its first filter, so each exchange is one SERVER span however the
- * application composes handlers and filters.
+ * application composes handlers and filters. Contexts created before a late attach get it in
+ * each exchange's chain instead ({@link FilterChainInstrumentation}).
  */
 public final class JdkHttpServerInstrumentationModule extends InstrumentationModule {
   public static final String NAME = "java-http-server";
@@ -23,12 +23,14 @@ public final class JdkHttpServerInstrumentationModule extends InstrumentationMod
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Collections.singletonList(new ServerImplInstrumentation());
+    return List.of(new ServerImplInstrumentation(), new FilterChainInstrumentation());
   }
 
   @Override
   public void registerHooks(AgentContext context) {
     HttpServerTelemetry telemetry = new HttpServerTelemetry(context.openTelemetry(), NAME);
-    Hooks.register(HookIds.JDK_HTTP_SERVER_CREATE_CONTEXT, new ContextCreatedHook(new TracingFilter(telemetry)));
+    TracingFilter filter = new TracingFilter(telemetry);
+    Hooks.register(HookIds.JDK_HTTP_SERVER_CREATE_CONTEXT, new ContextCreatedHook(filter));
+    Hooks.register(HookIds.JDK_HTTP_SERVER_FILTER_CHAIN, new FilterChainHook(filter));
   }
 }

@@ -56,6 +56,11 @@ public final class TestApp implements AutoCloseable {
     return port;
   }
 
+  /** The app's process id, to attach to it. */
+  public long pid() {
+    return process.pid();
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
