@@ -12,7 +12,7 @@ import java.util.List;
  * the agent was installed), or the filter that marks the agent's own server, which is never traced.
  */
 final class FilterChainHook extends Hook {
-  static final String LINK_HANDLER = "sun.net.httpserver.ServerImpl$Exchange$LinkHandler";
+  private static final String LINK_HANDLER = "sun.net.httpserver.ServerImpl$Exchange$LinkHandler";
 
   private final TracingFilter filter;
   private volatile Class<?> linkHandler;
@@ -28,7 +28,8 @@ final class FilterChainHook extends Hook {
       return null;
     }
     List<?> list = (List<?>) filters;
-    if (!list.isEmpty() && list.get(0).getClass().getClassLoader() == FilterChainHook.class.getClassLoader()) {
+    Object first = list.isEmpty() ? null : list.get(0);
+    if (first != null && first.getClass().getClassLoader() == FilterChainHook.class.getClassLoader()) {
       return null;
     }
     List<Object> withTracing = new ArrayList<>(list.size() + 1);

@@ -47,6 +47,10 @@ class DeployAssetsIT {
              // A small heap makes a collection certain before the scrape: the dashboard's GC panels
              // name jvm_gc_duration, which exists only once a collection has been reported.
              .jvmArg("-Xmx64m")
+             // A ratio sampler (at 1, so every trace is sampled) for the outcome buffer's counters,
+             // which exist only where outcome-aware keeping applies.
+             .property("otel.traces.sampler", "parentbased_traceidratio")
+             .property("otel.traces.sampler.arg", "1")
              .property("otel.metrics.exporter", "prometheus")
              .property("otel.exporter.prometheus.host", "127.0.0.1")
              .property("otel.exporter.prometheus.port", String.valueOf(metricsPort))
@@ -57,7 +61,8 @@ class DeployAssetsIT {
       Scrape scrape = Wait.until(() -> Scrape.text(metricsPort),
           s -> s.names().containsAll(List.of("otel_sdk_processor_span_processed_span_total",
               "db_client_connection_wait_time_seconds_bucket", "db_client_operation_duration_seconds_bucket",
-              "http_server_request_duration_seconds_bucket", "jvm_gc_duration_seconds_sum")),
+              "http_server_request_duration_seconds_bucket", "jvm_gc_duration_seconds_sum",
+              "sightline_sampling_outcome_evicted_total")),
           Duration.ofSeconds(30), "server, database, pool, span processor and GC metrics");
       emitted = scrape.names();
     }
@@ -68,7 +73,7 @@ class DeployAssetsIT {
     String promtool = Tools.require("promtool").toString();
     Tools.Result check = Tools.run(null, deploy.resolve("prometheus"), promtool, "check", "rules", "alerts.yml");
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 6 rules found");
+    assertThat(check.output()).contains("SUCCESS: 7 rules found");
     Tools.Result test = Tools.run(null, deploy.resolve("prometheus"), promtool, "test", "rules", "alerts_test.yml");
     assertThat(test.exitCode()).as(test.output()).isZero();
     assertThat(test.output()).contains("SUCCESS");
@@ -84,7 +89,8 @@ class DeployAssetsIT {
       alerts.add(m.group(1));
     }
     assertThat(alerts).containsExactly("SightlineHttpServerErrorRateHigh", "SightlineHttpServerLatencyP99High",
-        "SightlineDbConnectionPoolSaturated", "SightlineDbConnectionPendingRequestsGrowing", "SightlineTelemetryDropped");
+        "SightlineDbConnectionPoolSaturated", "SightlineDbConnectionPendingRequestsGrowing", "SightlineTelemetryDropped",
+        "SightlineOutcomeBufferOverflowing");
     String[] blocks = rules.split("- alert: ");
     for (int i = 1; i < blocks.length; i++) {
       assertThat(blocks[i]).as(alerts.get(i - 1)).contains("summary:", "description:", "runbook:");
