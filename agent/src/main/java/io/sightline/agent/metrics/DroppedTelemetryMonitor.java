@@ -42,10 +42,6 @@ public final class DroppedTelemetryMonitor implements MetricReader {
   private long reportedLogs;
   private long reportedLetGo;
 
-  public DroppedTelemetryMonitor(long intervalMillis) {
-    this(intervalMillis, () -> 0, 0);
-  }
-
   /**
    * @param outcomeSpansLetGo spans the outcome buffers let go so far
    * @param outcomeBufferSize their bound, for the warning

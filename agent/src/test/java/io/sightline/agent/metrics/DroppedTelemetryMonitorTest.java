@@ -14,7 +14,7 @@ class DroppedTelemetryMonitorTest {
 
   @Test
   void warnsWithTheCountsSinceTheLastReportAndStaysQuietWithoutNewDrops() {
-    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000);
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, () -> 0, 2048);
     try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(monitor).build();
          StderrCapture stderr = new StderrCapture()) {
       LongCounter spans = provider.get("io.opentelemetry.sdk.trace").counterBuilder("otel.sdk.processor.span.processed").build();
@@ -61,7 +61,7 @@ class DroppedTelemetryMonitorTest {
 
   @Test
   void keepsOnlyCountersSoItCostsNothingOnHistograms() {
-    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000);
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, () -> 0, 2048);
     assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.HISTOGRAM))
         .isEqualTo(io.opentelemetry.sdk.metrics.Aggregation.drop());
     assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.COUNTER))

@@ -10,8 +10,6 @@ import io.sightline.testing.ReceivedSpan;
 import io.sightline.testing.TestApp;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,47 +20,35 @@ import org.junit.jupiter.api.Test;
  */
 class LateAttachIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static OtlpReceiver receiver;
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    receiver = OtlpReceiver.start();
-    // The settings are the JVM's own system properties, there before the agent is.
-    app = TestApp.app("jdk-http-server-app").withoutAgent()
-        .exportTo(receiver)
-        .property("otel.service.name", "attached-it")
-        .start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (app != null) {
-      app.close();
-    }
-    receiver.close();
-  }
 
   @Test
   void requestsAfterTheAttachAreTraced() throws Exception {
-    assertThat(app.get("/users/1").statusCode()).isEqualTo(200); // contexts created, and used
-    VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
-    try {
-      vm.loadAgent(Project.agentJar().toString());
-    } finally {
-      vm.detach();
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+         // The settings are the JVM's own system properties, there before the agent is.
+         TestApp app = TestApp.app("jdk-http-server-app").withoutAgent()
+             .exportTo(receiver)
+             .property("otel.service.name", "attached-it")
+             .start()) {
+      assertThat(app.get("/users/1").statusCode()).isEqualTo(200); // contexts created, and used
+      VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
+      try {
+        vm.loadAgent(Project.agentJar().toString());
+      } finally {
+        vm.detach();
+      }
+      assertThat(app.output()).contains("Sightline").contains("started");
+
+      assertThat(app.get("/users/98765").statusCode()).isEqualTo(200);
+      assertThat(app.get("/users/98766").headers().firstValue("X-Request-ID")).isPresent();
+
+      receiver.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER, 2, WAIT);
+      Thread.sleep(500); // nothing more may arrive
+      List<ReceivedSpan> servers = receiver.spans().stream()
+          .filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER).toList();
+      assertThat(servers).extracting(ReceivedSpan::name).containsExactly("GET /users/{id}", "GET /users/{id}");
+      assertThat(servers).extracting(s -> s.attribute("url.path"))
+          .containsExactlyInAnyOrder("/users/98765", "/users/98766");
+      assertThat(servers).allSatisfy(s -> assertThat(s.resourceAttributes()).containsEntry("service.name", "attached-it"));
     }
-    assertThat(app.output()).contains("Sightline").contains("started");
-
-    assertThat(app.get("/users/98765").statusCode()).isEqualTo(200);
-    assertThat(app.get("/users/98766").headers().firstValue("X-Request-ID")).isPresent();
-
-    receiver.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER, 2, WAIT);
-    Thread.sleep(500); // nothing more may arrive
-    List<ReceivedSpan> servers = receiver.spans().stream()
-        .filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER).toList();
-    assertThat(servers).extracting(ReceivedSpan::name).containsExactly("GET /users/{id}", "GET /users/{id}");
-    assertThat(servers).extracting(s -> s.attribute("url.path")).containsExactlyInAnyOrder("/users/98765", "/users/98766");
-    assertThat(servers).allSatisfy(s -> assertThat(s.resourceAttributes()).containsEntry("service.name", "attached-it"));
   }
 }
