@@ -30,6 +30,7 @@ import io.sightline.agent.metrics.DroppedTelemetryMonitor;
 import io.sightline.agent.metrics.MetricViews;
 import io.sightline.agent.metrics.OverflowWarningReader;
 import io.sightline.agent.sampling.OutcomeSampling;
+import io.sightline.instrumentation.logs.LogSampleRatio;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.AgentSettings;
 import io.sightline.instrumentation.api.Settings;
@@ -88,6 +89,10 @@ final class AgentTelemetry {
           .addSamplerCustomizer((sampler, config) -> outcomes.sampler(sampler, samplerName(config)))
           .addSpanProcessorCustomizer((processor, config) -> outcomes.processor(processor, samplerName(config)))
           .addLogRecordProcessorCustomizer((processor, config) -> EncodedExport.logs(processor, config, meters::get))
+          // sightline.logs.sample-ratio below 1: what the ratio leaves out of a trace still waiting
+          // for its outcome is held until then, and exported with it if it is kept.
+          .addLogRecordProcessorCustomizer((processor, config) ->
+              outcomes.logProcessor(processor, samplerName(config), LogSampleRatio.fromSettings()))
           .addMetricExporterCustomizer((exporter, config) -> new UntracedMetricExporter(exporter))
           .addLogRecordExporterCustomizer((exporter, config) -> new UntracedLogRecordExporter(exporter))
           .addMetricReaderCustomizer((reader, config) -> new OverflowWarningReader(reader, cardinalityLimit[0]))
@@ -101,7 +106,7 @@ final class AgentTelemetry {
             }
             return builder.registerMetricReader(new DroppedTelemetryMonitor(
                 Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000),
-                outcomes::spansLetGo, outcomes.bufferSize()));
+                outcomes::spansLetGo, outcomes::recordsLetGo, outcomes.bufferSize()));
           })
           // The SDK's per-span counters (otel.sdk.span.started / live) would cost on every request
           // and tell nothing that http.server.request.duration does not; the processor and exporter

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  *
  * <p>It also warns, in a line of its own, about spans of unsampled traces that the outcome buffer
  * let go before their trace ended (OutcomeSampling): those are not lost exports, but a trace kept
- * for its error afterwards is exported without them.
+ * for its error afterwards is exported without them. The same goes for the log records such traces
+ * held back ({@code sightline.logs.sample-ratio} below 1).
  */
 public final class DroppedTelemetryMonitor implements MetricReader {
   public static final String INTERVAL_KEY = "sightline.telemetry.drop-warning-interval";
@@ -35,20 +36,25 @@ public final class DroppedTelemetryMonitor implements MetricReader {
 
   private final long intervalMillis;
   private final LongSupplier outcomeSpansLetGo;
+  private final LongSupplier outcomeRecordsLetGo;
   private final int outcomeBufferSize;
   private volatile CollectionRegistration registration = CollectionRegistration.noop();
   private ScheduledExecutorService scheduler;
   private long reportedSpans;
   private long reportedLogs;
   private long reportedLetGo;
+  private long reportedRecordsLetGo;
 
   /**
    * @param outcomeSpansLetGo spans the outcome buffers let go so far
+   * @param outcomeRecordsLetGo log records the outcome log buffers let go so far
    * @param outcomeBufferSize their bound, for the warning
    */
-  public DroppedTelemetryMonitor(long intervalMillis, LongSupplier outcomeSpansLetGo, int outcomeBufferSize) {
+  public DroppedTelemetryMonitor(long intervalMillis, LongSupplier outcomeSpansLetGo,
+      LongSupplier outcomeRecordsLetGo, int outcomeBufferSize) {
     this.intervalMillis = intervalMillis;
     this.outcomeSpansLetGo = outcomeSpansLetGo;
+    this.outcomeRecordsLetGo = outcomeRecordsLetGo;
     this.outcomeBufferSize = outcomeBufferSize;
   }
 
@@ -90,14 +96,24 @@ public final class DroppedTelemetryMonitor implements MetricReader {
       long letGo = outcomeSpansLetGo.getAsLong();
       long newLetGo = letGo - reportedLetGo;
       reportedLetGo = letGo;
+      long recordsLetGo = outcomeRecordsLetGo.getAsLong();
+      long newRecordsLetGo = recordsLetGo - reportedRecordsLetGo;
+      reportedRecordsLetGo = recordsLetGo;
       if (newLetGo > 0) {
-        AgentLog.warn(newLetGo + " spans of unsampled traces were let go since the last report before their trace"
-            + " ended: more than sightline.sampling.buffer-size (" + outcomeBufferSize + ") waited at once. A trace"
-            + " kept afterwards for its error or duration is exported without them.");
+        warnLetGo(newLetGo + " spans");
+      }
+      if (newRecordsLetGo > 0) {
+        warnLetGo(newRecordsLetGo + " log records");
       }
     } catch (RuntimeException e) {
       AgentLog.debug("drop monitor: " + e);
     }
+  }
+
+  private void warnLetGo(String what) {
+    AgentLog.warn(what + " of unsampled traces were let go since the last report before their trace"
+        + " ended: more than sightline.sampling.buffer-size (" + outcomeBufferSize + ") waited at once. A trace"
+        + " kept afterwards for its error or duration is exported without them.");
   }
 
   private static long dropped(MetricData metric) {

@@ -20,14 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * error, or ran at least the slow threshold, the root and what waited with it go to the export
  * processor as sampled ({@link KeptSpan}); otherwise they are dropped. A span of the trace that
  * ends after its root follows the root's decision, remembered for the last traces decided (a
- * direct-mapped table of 64 per stripe).
+ * per stripe, {@link RecentDecisions}). Each decision is also handed to a listener: the log buffers
+ * hold the records of such traces until then ({@link OutcomeLogBuffer}).
  *
  * <p>Memory is bounded: at most {@code maxSpans} spans wait in all; past that waiting traces are let
  * go to make room (a root that never ends cannot hold spans for ever), and counted.
  */
 final class OutcomeBuffer implements SpanProcessor {
   private static final int STRIPES = 16;
-  private static final int DECISIONS_PER_STRIPE = 64;
 
   private final SpanProcessor delegate;
   private final boolean keepErrors;
@@ -35,13 +35,20 @@ final class OutcomeBuffer implements SpanProcessor {
   private final Stripe[] stripes = new Stripe[STRIPES];
   private final AtomicLong kept = new AtomicLong();
   private final AtomicLong evicted = new AtomicLong();
+  private final Listener listener;
+
+  /** Told of every local root's decision. */
+  interface Listener {
+    void decided(String traceId, boolean keep);
+  }
 
   /**
    * @param slowerThanNanos a local trace whose root took at least this long is kept; 0 for none
    * @param maxSpans spans waiting for their root, in all
    */
-  OutcomeBuffer(SpanProcessor delegate, boolean keepErrors, long slowerThanNanos, int maxSpans) {
+  OutcomeBuffer(SpanProcessor delegate, boolean keepErrors, long slowerThanNanos, int maxSpans, Listener listener) {
     this.delegate = delegate;
+    this.listener = listener;
     this.keepErrors = keepErrors;
     this.slowerThanNanos = slowerThanNanos;
     int perStripe = Math.max(1, maxSpans / STRIPES);
@@ -76,6 +83,7 @@ final class OutcomeBuffer implements SpanProcessor {
     if (localRoot) {
       boolean keep = keeps(span);
       export = stripe.decide(traceId, keep, span);
+      listener.decided(traceId, keep);
     } else {
       export = stripe.add(traceId, span);
     }
@@ -142,9 +150,7 @@ final class OutcomeBuffer implements SpanProcessor {
     private final int maxSpans;
     private final Map<String, List<ReadableSpan>> waiting = new HashMap<>();
     // The last decisions, direct-mapped by trace id: one slot written per root, nothing allocated.
-    private final int[] decidedHashes = new int[DECISIONS_PER_STRIPE];
-    private final String[] decidedIds = new String[DECISIONS_PER_STRIPE];
-    private final boolean[] decidedKeep = new boolean[DECISIONS_PER_STRIPE];
+    private final RecentDecisions decisions = new RecentDecisions();
     private int spans;
 
     Stripe(int maxSpans) {
@@ -153,10 +159,9 @@ final class OutcomeBuffer implements SpanProcessor {
 
     /** Keeps a span of a local trace until its root ends; the spans to export, if already decided. */
     synchronized List<ReadableSpan> add(String traceId, ReadableSpan span) {
-      int hash = traceId.hashCode();
-      int slot = hash & (DECISIONS_PER_STRIPE - 1);
-      if (decidedHashes[slot] == hash && traceId.equals(decidedIds[slot])) {
-        return decidedKeep[slot] ? List.of(span) : null;
+      int decision = decisions.lookup(traceId);
+      if (decision != RecentDecisions.UNKNOWN) {
+        return decision == RecentDecisions.KEPT ? List.of(span) : null;
       }
       if (spans >= maxSpans) {
         // Room first: the trace let go may be this one, which then starts again with this span.
@@ -169,9 +174,7 @@ final class OutcomeBuffer implements SpanProcessor {
     }
 
     synchronized boolean kept(String traceId) {
-      int hash = traceId.hashCode();
-      int slot = hash & (DECISIONS_PER_STRIPE - 1);
-      return decidedKeep[slot] && decidedHashes[slot] == hash && traceId.equals(decidedIds[slot]);
+      return decisions.lookup(traceId) == RecentDecisions.KEPT;
     }
 
     /** Lets one waiting trace go (any: the bound is what matters), to make room. */
@@ -191,11 +194,7 @@ final class OutcomeBuffer implements SpanProcessor {
       if (trace != null) {
         spans -= trace.size();
       }
-      int hash = traceId.hashCode();
-      int slot = hash & (DECISIONS_PER_STRIPE - 1);
-      decidedHashes[slot] = hash;
-      decidedIds[slot] = traceId;
-      decidedKeep[slot] = keep;
+      decisions.record(traceId, keep);
       if (!keep) {
         return null;
       }

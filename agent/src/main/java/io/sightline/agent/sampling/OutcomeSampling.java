@@ -1,10 +1,12 @@
 package io.sightline.agent.sampling;
 
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.metrics.ExemplarFilter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.sightline.instrumentation.api.Settings;
+import io.sightline.instrumentation.logs.LogSampleRatio;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +22,14 @@ import java.util.function.ToLongFunction;
  * samplers are left as they are: {@code always_off} means no traces, and the default
  * ({@code parentbased_always_on}) drops only what an upstream service chose not to sample.
  *
+ * <p>With {@code sightline.logs.sample-ratio} below 1, the below-WARN log records that the ratio
+ * leaves out of such traces wait for the same outcome ({@link OutcomeLogBuffer}): a kept trace
+ * comes with all its lines.
+ *
  * <p>What the buffers did is counted: spans exported for their trace's outcome, and spans let go
  * because the buffer was full ({@link #registerMetrics}; the drop monitor warns about the latter).
  */
-public final class OutcomeSampling {
+public final class OutcomeSampling implements OutcomeBuffer.Listener {
   public static final String KEEP_ERRORS = "sightline.sampling.keep-errors";
   public static final String KEEP_SLOWER_THAN = "sightline.sampling.keep-slower-than";
   public static final String BUFFER_SIZE = "sightline.sampling.buffer-size";
@@ -34,6 +40,8 @@ public final class OutcomeSampling {
   private final int bufferSize;
   /** One per export processor; each sees every span. */
   private final List<OutcomeBuffer> buffers = new CopyOnWriteArrayList<>();
+  /** One per log export processor, where the log ratio is below 1. */
+  private final List<OutcomeLogBuffer> logBuffers = new CopyOnWriteArrayList<>();
 
   OutcomeSampling(boolean keepErrors, long slowerThanNanos, int bufferSize) {
     this.keepErrors = keepErrors;
@@ -73,9 +81,30 @@ public final class OutcomeSampling {
     if (!appliesTo(samplerName)) {
       return export;
     }
-    OutcomeBuffer buffer = new OutcomeBuffer(export, keepErrors, slowerThanNanos, bufferSize);
+    OutcomeBuffer buffer = new OutcomeBuffer(export, keepErrors, slowerThanNanos, bufferSize, this);
     buffers.add(buffer);
     return buffer;
+  }
+
+  /**
+   * The log export processor, behind the one that applies {@code sightline.logs.sample-ratio}
+   * where it is below 1: records the ratio leaves out wait for their trace's outcome where the
+   * keeping applies (at most {@value #BUFFER_SIZE} of them), and are dropped otherwise.
+   */
+  public LogRecordProcessor logProcessor(LogRecordProcessor export, String samplerName, LogSampleRatio ratio) {
+    if (!ratio.sampling()) {
+      return export;
+    }
+    OutcomeLogBuffer buffer = new OutcomeLogBuffer(export, ratio, appliesTo(samplerName), bufferSize);
+    logBuffers.add(buffer);
+    return buffer;
+  }
+
+  @Override
+  public void decided(String traceId, boolean keep) {
+    for (OutcomeLogBuffer logs : logBuffers) {
+      logs.decided(traceId, keep);
+    }
   }
 
   /**
@@ -84,17 +113,22 @@ public final class OutcomeSampling {
    * buffer sees the same spans, so this is the largest count, not their sum.
    */
   public long spansLetGo() {
-    return largest(OutcomeBuffer::evictedCount);
+    return largest(buffers, OutcomeBuffer::evictedCount);
   }
 
   /** Spans exported so far only because of their trace's outcome (the largest count, as above). */
   public long spansKept() {
-    return largest(OutcomeBuffer::keptCount);
+    return largest(buffers, OutcomeBuffer::keptCount);
   }
 
-  private long largest(ToLongFunction<OutcomeBuffer> count) {
+  /** Log records of such traces let go before their trace was decided (the largest count, as above). */
+  public long recordsLetGo() {
+    return largest(logBuffers, OutcomeLogBuffer::evictedCount);
+  }
+
+  private static <T> long largest(List<T> of, ToLongFunction<T> count) {
     long largest = 0;
-    for (OutcomeBuffer buffer : buffers) {
+    for (T buffer : of) {
       largest = Math.max(largest, count.applyAsLong(buffer));
     }
     return largest;

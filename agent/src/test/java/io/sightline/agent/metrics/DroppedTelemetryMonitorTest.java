@@ -14,7 +14,7 @@ class DroppedTelemetryMonitorTest {
 
   @Test
   void warnsWithTheCountsSinceTheLastReportAndStaysQuietWithoutNewDrops() {
-    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, () -> 0, 2048);
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, () -> 0, () -> 0, 2048);
     try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(monitor).build();
          StderrCapture stderr = new StderrCapture()) {
       LongCounter spans = provider.get("io.opentelemetry.sdk.trace").counterBuilder("otel.sdk.processor.span.processed").build();
@@ -38,9 +38,10 @@ class DroppedTelemetryMonitorTest {
   }
 
   @Test
-  void warnsAboutSpansTheOutcomeBufferLetGoInALineOfItsOwn() {
+  void warnsAboutSpansAndRecordsTheOutcomeBuffersLetGoInLinesOfTheirOwn() {
     AtomicLong letGo = new AtomicLong();
-    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, letGo::get, 2048);
+    AtomicLong recordsLetGo = new AtomicLong();
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, letGo::get, recordsLetGo::get, 2048);
     try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(monitor).build();
          StderrCapture stderr = new StderrCapture()) {
       monitor.check(); // nothing yet
@@ -49,19 +50,25 @@ class DroppedTelemetryMonitorTest {
       monitor.check(); // nothing new
       letGo.set(45);
       monitor.check();
+      recordsLetGo.set(12);
+      monitor.check();
+      monitor.check(); // nothing new
       assertThat(stderr.lines()).containsExactly(
           "[sightline] WARN 40 spans of unsampled traces were let go since the last report before their trace ended:"
               + " more than sightline.sampling.buffer-size (2048) waited at once. A trace kept afterwards for its"
               + " error or duration is exported without them.",
           "[sightline] WARN 5 spans of unsampled traces were let go since the last report before their trace ended:"
               + " more than sightline.sampling.buffer-size (2048) waited at once. A trace kept afterwards for its"
-              + " error or duration is exported without them.");
+              + " error or duration is exported without them.",
+          "[sightline] WARN 12 log records of unsampled traces were let go since the last report before their trace"
+              + " ended: more than sightline.sampling.buffer-size (2048) waited at once. A trace kept afterwards for"
+              + " its error or duration is exported without them.");
     }
   }
 
   @Test
   void keepsOnlyCountersSoItCostsNothingOnHistograms() {
-    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, () -> 0, 2048);
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, () -> 0, () -> 0, 2048);
     assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.HISTOGRAM))
         .isEqualTo(io.opentelemetry.sdk.metrics.Aggregation.drop());
     assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.COUNTER))

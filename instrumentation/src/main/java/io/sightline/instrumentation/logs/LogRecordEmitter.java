@@ -7,7 +7,6 @@ import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.LoggerProvider;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.instrumentation.api.Settings;
 import io.sightline.instrumentation.api.Suppression;
@@ -49,41 +48,25 @@ public final class LogRecordEmitter {
   // long-lived, so they are cached by name, up to a bound (past it, looked up as before).
   private final ConcurrentHashMap<String, Logger> loggers = new ConcurrentHashMap<>();
   private static final int MAX_CACHED_LOGGERS = 4096;
-  private final long keepBound;
-  private final boolean sampling;
+  private final LogSampleRatio ratio;
 
   public LogRecordEmitter(OpenTelemetry openTelemetry) {
-    this(openTelemetry, sampleRatio());
+    this(openTelemetry, LogSampleRatio.fromSettings());
   }
 
   LogRecordEmitter(OpenTelemetry openTelemetry, double sampleRatio) {
+    this(openTelemetry, LogSampleRatio.of(sampleRatio));
+  }
+
+  private LogRecordEmitter(OpenTelemetry openTelemetry, LogSampleRatio ratio) {
     this.logs = openTelemetry.getLogsBridge();
-    this.sampling = sampleRatio < 1.0;
-    this.keepBound = (long) (sampleRatio * Long.MAX_VALUE);
+    this.ratio = ratio;
   }
 
   /** Whether log export is on at all: {@code otel.logs.exporter} is not {@code none}. */
   public static boolean exportEnabled() {
     String exporters = Settings.getString("otel.logs.exporter", "otlp");
     return exporters != null && !exporters.trim().equalsIgnoreCase("none");
-  }
-
-  static double sampleRatio() {
-    String key = "sightline.logs.sample-ratio";
-    String raw = Settings.getString(key, null);
-    if (raw == null || raw.trim().isEmpty()) {
-      return 1.0;
-    }
-    try {
-      double ratio = Double.parseDouble(raw.trim());
-      if (ratio < 0 || ratio > 1 || Double.isNaN(ratio)) {
-        throw new NumberFormatException("out of [0, 1]");
-      }
-      return ratio;
-    } catch (NumberFormatException e) {
-      Settings.warnInvalid(key, raw, "1.0");
-      return 1.0;
-    }
   }
 
   /** Whether a record of this logger may be captured at all on this thread, now. */
@@ -96,13 +79,18 @@ public final class LogRecordEmitter {
 
   /**
    * Emits one record in the current context (its span gives the record's trace and span ids).
-   * Below WARN, a record of an unsampled trace is kept only at {@code sightline.logs.sample-ratio},
-   * decided on the trace id so that a request keeps all of its lines or none.
+   * Below WARN, a record of an unsampled trace is kept only at {@code sightline.logs.sample-ratio}
+   * ({@link LogSampleRatio}). One whose span is recorded though not sampled is emitted all the same:
+   * its trace may still be kept for its outcome, and the agent's log processor holds the record
+   * until the trace is decided.
    */
   public void emit(String loggerName, long epochMillis, int severityNumber, String severityText,
       String body, Throwable thrown) {
-    if (sampling && severityNumber < Severity.WARN.getSeverityNumber() && !keep(Span.current().getSpanContext())) {
-      return;
+    if (ratio.sampling()) {
+      Span span = Span.current();
+      if (!span.isRecording() && !ratio.keeps(severityNumber, span.getSpanContext())) {
+        return;
+      }
     }
     boolean[] flag = emitting.get();
     flag[0] = true;
@@ -160,15 +148,6 @@ public final class LogRecordEmitter {
 
   long failureCount() {
     return failures.get();
-  }
-
-  private boolean keep(SpanContext span) {
-    if (!span.isValid() || span.isSampled()) {
-      return true;
-    }
-    // The trace id's low 64 bits are random (W3C trace context), as the SDK's ratio sampler assumes.
-    long random = Long.parseUnsignedLong(span.getTraceId().substring(16), 16) & Long.MAX_VALUE;
-    return random < keepBound;
   }
 
   public static String stackTrace(Throwable thrown) {

@@ -3,9 +3,11 @@ package io.sightline.instrumentation.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
@@ -15,6 +17,10 @@ import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import io.sightline.instrumentation.api.Suppression;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +112,39 @@ class LogRecordEmitterTest {
     }
     assertThat(exporter.getFinishedLogRecordItems()).extracting(r -> r.getBodyValue().asString())
         .containsExactly("ignored outside a span", "kept at 4%");
+  }
+
+  @Test
+  void aLineOfATraceWaitingForItsOutcomeIsEmittedForTheAgentToHold() {
+    // Recorded but not sampled: the agent's outcome-aware sampler records the traces its ratio
+    // drops; the agent's log processor holds their lines until the trace is decided.
+    try (SdkTracerProvider tracing = SdkTracerProvider.builder().setSampler(new RecordOnly()).build()) {
+      Span waiting = tracing.get("test").spanBuilder("GET /orders").startSpan();
+      assertThat(waiting.isRecording()).isTrue();
+      assertThat(waiting.getSpanContext().isSampled()).isFalse();
+      try (Scope ignored = waiting.makeCurrent()) {
+        new LogRecordEmitter(sdk, 0.0).emit("a", 1, 9, "INFO", "line of a recorded trace", null);
+      }
+      try (Scope ignored = span(TraceFlags.getDefault())) {
+        new LogRecordEmitter(sdk, 0.0).emit("a", 1, 9, "INFO", "line of an unrecorded trace", null);
+      }
+      waiting.end();
+    }
+    assertThat(exporter.getFinishedLogRecordItems()).extracting(r -> r.getBodyValue().asString())
+        .containsExactly("line of a recorded trace");
+  }
+
+  private static final class RecordOnly implements Sampler {
+    @Override
+    public SamplingResult shouldSample(Context parentContext, String traceId, String name, SpanKind spanKind,
+        Attributes attributes, List<LinkData> parentLinks) {
+      return SamplingResult.recordOnly();
+    }
+
+    @Override
+    public String getDescription() {
+      return "RecordOnly";
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.sightline.testing.Otlp;
 import io.sightline.testing.OtlpReceiver;
+import io.sightline.testing.ReceivedLog;
 import io.sightline.testing.ReceivedMetric;
 import io.sightline.testing.ReceivedSpan;
 import io.sightline.testing.TestApp;
@@ -113,6 +114,43 @@ class OutcomeSamplingIT {
     assertThat(exemplarTraces).containsOnlyKeys(200L, 500L);
     assertThat(exemplarTraces.get(500L)).containsOnly(failed.traceId());
     assertThat(exemplarTraces.get(200L)).isEmpty();
+  }
+
+  /**
+   * With {@code sightline.logs.sample-ratio} at 0 as well, a failed request's trace is exported with
+   * every line it logged, INFO included; a request that ended well keeps only its WARN line. Lines
+   * outside a request are exported as always.
+   */
+  @Test
+  void aKeptTraceComesWithItsLogLines() throws Exception {
+    try (OtlpReceiver logs = OtlpReceiver.start();
+         TestApp logging = TestApp.app("logback-app")
+             .exportTo(logs)
+             .property("otel.service.name", "outcome-logs-it")
+             .property("otel.metrics.exporter", "none")
+             .property("otel.traces.sampler", "parentbased_traceidratio")
+             .property("otel.traces.sampler.arg", "0")
+             .property("sightline.logs.sample-ratio", "0")
+             .property("otel.bsp.schedule.delay", "100ms")
+             .property("otel.blrp.schedule.delay", "100ms")
+             .start()) {
+      assertThat(logging.get("/work").statusCode()).isEqualTo(200);
+      assertThat(logging.get("/fail").statusCode()).isEqualTo(503);
+      assertThat(logging.get("/work").statusCode()).isEqualTo(200);
+
+      List<ReceivedSpan> spans = logs.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER, 1, WAIT);
+      logs.awaitLogs(list -> list.stream().anyMatch(l -> l.body().startsWith("fail step two")), WAIT);
+      Thread.sleep(1_000); // anything else the agent would (wrongly) export has arrived by now
+      assertThat(logs.spans()).extracting(s -> s.attribute("url.path")).containsExactly("/fail");
+      String failedTrace = spans.get(0).traceId();
+
+      List<ReceivedLog> inRequests = logs.logs().stream().filter(l -> !l.traceId().isEmpty()).toList();
+      assertThat(inRequests).extracting(ReceivedLog::body).containsExactlyInAnyOrder(
+          "work step three", "work step three", "fail step one", "fail step two: the downstream did not answer");
+      assertThat(inRequests.stream().filter(l -> l.body().startsWith("fail")))
+          .allSatisfy(l -> assertThat(l.traceId()).isEqualTo(failedTrace));
+      assertThat(logs.logs()).extracting(ReceivedLog::body).contains("outside any request");
+    }
   }
 
   /** The trace ids of every request-duration exemplar received, by response status. */

@@ -22,6 +22,7 @@ import org.slf4j.MDC;
  *       responds with what the application itself reads from the MDC
  *   <li>{@code GET /tricky} - logs a message with quotes, a newline and a control character, and
  *       an ERROR with a stack trace
+ *   <li>{@code GET /fail} - logs two INFO lines and answers 503
  * </ul>
  */
 public final class LogbackApp {
@@ -44,6 +45,15 @@ public final class LogbackApp {
       LOG.info("said \"hi\"\nsecond line\u0007 done");
       LOG.error("tricky failure", new IllegalStateException("broken \"state\""));
       respond(exchange, "tricky");
+    });
+    server.createContext("/fail", exchange -> {
+      LOG.info("fail step one");
+      LOG.info("fail step two: the downstream did not answer");
+      byte[] bytes = "unavailable".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(503, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
     });
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
