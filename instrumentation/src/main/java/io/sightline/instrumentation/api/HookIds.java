@@ -17,6 +17,14 @@ public final class HookIds {
   public static final int SERVLET_JAVAX_ENTRY = 10;
   /** {@code jakarta.servlet} Servlet.service and Filter.doFilter. */
   public static final int SERVLET_JAKARTA_ENTRY = 11;
+  /** {@code javax.servlet} AsyncContext.start(Runnable): the Runnable wrapped with the context. */
+  public static final int SERVLET_JAVAX_ASYNC_START = 12;
+  /** {@code jakarta.servlet} AsyncContext.start(Runnable). */
+  public static final int SERVLET_JAKARTA_ASYNC_START = 13;
+  /** A Runnable wrapped by {@link #SERVLET_JAVAX_ASYNC_START} runs. */
+  public static final int SERVLET_JAVAX_ASYNC_RUN = 14;
+  /** A Runnable wrapped by {@link #SERVLET_JAKARTA_ASYNC_START} runs. */
+  public static final int SERVLET_JAKARTA_ASYNC_RUN = 15;
 
   // 40-79: HTTP clients
   public static final int JAVA_HTTP_CLIENT_SEND = 40;

@@ -32,7 +32,9 @@ final class ServletEntryHook extends Hook {
     try {
       Object existing = api.getAttribute(request, STATE_ATTRIBUTE);
       if (existing instanceof ServletRequestState) {
-        return ((ServletRequestState) existing).reenter();
+        ServletRequestState state = (ServletRequestState) existing;
+        Scope scope = state.reenter();
+        return scope == null ? null : new Redispatch(state, scope);
       }
       ServletExchange exchange = new ServletExchange(api, request);
       ServerRequest server = telemetry.start(exchange, ServletRequestGetter.INSTANCE);
@@ -57,8 +59,23 @@ final class ServletEntryHook extends Hook {
   public void exit(Object state, Object self, Object result, Throwable thrown) {
     if (state instanceof ServletRequestState) {
       ((ServletRequestState) state).serviceExit(thrown);
-    } else if (state instanceof Scope) {
-      ((Scope) state).close();
+    } else if (state instanceof Redispatch) {
+      Redispatch redispatch = (Redispatch) state;
+      redispatch.scope.close();
+      if (thrown != null) {
+        redispatch.request.dispatchFailed(thrown);
+      }
+    }
+  }
+
+  /** A later dispatch of a traced request (an async dispatch) on a thread without its context. */
+  private static final class Redispatch {
+    final ServletRequestState request;
+    final Scope scope;
+
+    Redispatch(ServletRequestState request, Scope scope) {
+      this.request = request;
+      this.scope = scope;
     }
   }
 }

@@ -5,6 +5,7 @@ import io.sightline.instrumentation.api.AgentContext;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import io.sightline.instrumentation.http.HttpServerTelemetry;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -20,12 +21,16 @@ public abstract class ServletInstrumentationModule extends InstrumentationModule
   private final String prefix;
   private final boolean jakarta;
   private final int hookId;
+  private final int asyncStartHookId;
+  private final int asyncRunHookId;
 
-  ServletInstrumentationModule(String prefix, boolean jakarta, int hookId) {
+  ServletInstrumentationModule(String prefix, boolean jakarta, int hookId, int asyncStartHookId, int asyncRunHookId) {
     super(NAME);
     this.prefix = prefix;
     this.jakarta = jakarta;
     this.hookId = hookId;
+    this.asyncStartHookId = asyncStartHookId;
+    this.asyncRunHookId = asyncRunHookId;
   }
 
   @Override
@@ -35,12 +40,14 @@ public abstract class ServletInstrumentationModule extends InstrumentationModule
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Collections.singletonList(new ServletInstrumentation(prefix, jakarta));
+    return Arrays.asList(new ServletInstrumentation(prefix, jakarta), new AsyncStartInstrumentation(prefix, jakarta));
   }
 
   @Override
   public void registerHooks(AgentContext context) {
     HttpServerTelemetry telemetry = new HttpServerTelemetry(context.openTelemetry(), NAME);
     Hooks.register(hookId, new ServletEntryHook(prefix, telemetry));
+    Hooks.register(asyncStartHookId, new AsyncStartHooks.Wrap(asyncRunHookId));
+    Hooks.register(asyncRunHookId, new AsyncStartHooks.Run());
   }
 }

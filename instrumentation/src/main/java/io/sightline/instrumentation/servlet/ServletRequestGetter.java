@@ -53,7 +53,8 @@ enum ServletRequestGetter implements HttpServerRequestGetter<ServletExchange> {
   @Override
   public String path(ServletExchange exchange) {
     try {
-      String uri = exchange.api.requestUri(exchange.request);
+      String uri = exchange.errorDispatchUri != null ? exchange.errorDispatchUri
+          : exchange.api.requestUri(exchange.request);
       return uri == null || uri.isEmpty() ? "/" : uri;
     } catch (Throwable t) {
       throw rethrow(t);
@@ -72,7 +73,10 @@ enum ServletRequestGetter implements HttpServerRequestGetter<ServletExchange> {
   @Override
   public String serverAddress(ServletExchange exchange) {
     try {
-      return exchange.api.serverName(exchange.request);
+      String name = exchange.api.serverName(exchange.request);
+      // Containers answer an IPv6 Host as written ([::1]); the attribute is the bare address.
+      return name != null && name.length() > 2 && name.charAt(0) == '[' && name.charAt(name.length() - 1) == ']'
+          ? name.substring(1, name.length() - 1) : name;
     } catch (Throwable t) {
       throw rethrow(t);
     }

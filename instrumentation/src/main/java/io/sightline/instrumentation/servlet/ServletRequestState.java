@@ -22,6 +22,8 @@ final class ServletRequestState {
   private volatile Object response;
   /** What {@code AsyncListener.onError} or {@code onTimeout} reported, for the end. */
   volatile Throwable asyncError;
+  /** The framework's route when the request's first dispatch returned with async started. */
+  private volatile String routeOfRequest;
 
   ServletRequestState(HttpServerTelemetry telemetry, ServletApi api, Object request, Object response, ServerRequest server,
       String frameworkPrefix) {
@@ -55,6 +57,9 @@ final class ServletRequestState {
     if (thrown == null) {
       try {
         if (api.isAsyncStarted(request)) {
+          // The framework's route as this dispatch matched it: an error dispatch before the async
+          // end (Spring's, to /error) would put its own in the request.
+          routeOfRequest = frameworkRoute(request);
           api.addAsyncListener(request, new ServletAsyncListener(this));
           return;
         }
@@ -77,8 +82,7 @@ final class ServletRequestState {
     response = null;
     int status = -1;
     try {
-      String route = ServletRoutes.withFrameworkPattern(frameworkPrefix,
-          api.getAttribute(req, ServletRoutes.SPRING_BEST_MATCHING_PATTERN));
+      String route = routeOfRequest != null ? routeOfRequest : frameworkRoute(req);
       if (route != null) {
         telemetry.updateRoute(server, route);
       }
@@ -94,16 +98,43 @@ final class ServletRequestState {
     }
   }
 
+  private String frameworkRoute(Object req) throws Throwable {
+    return frameworkPrefix == null ? null
+        : ServletRoutes.withFrameworkPattern(frameworkPrefix, api.getAttribute(req, ServletRoutes.SPRING_BEST_MATCHING_PATTERN));
+  }
+
   /**
-   * Frameworks wrap what the application threw in a {@code ServletException} (Spring MVC does);
-   * the cause is what the user wants to see as {@code error.type}.
+   * An exception escaped a later dispatch of the request (an async dispatch): kept for the end,
+   * unless the async listener reported one already. Some containers (Jetty 12) answer it with an
+   * error page and tell no listener.
+   */
+  void dispatchFailed(Throwable thrown) {
+    if (asyncError == null) {
+      asyncError = thrown;
+    }
+  }
+
+  /**
+   * Frameworks wrap what the application threw in a {@code ServletException} or a subclass of it
+   * (Spring MVC 6 in the first, Spring 5 in its {@code NestedServletException}); the cause is what
+   * the user wants to see as {@code error.type}.
    */
   private Throwable unwrap(Throwable thrown) {
     Throwable error = thrown;
     String servletException = api.prefix + ".ServletException";
-    for (int i = 0; i < 8 && error != null && error.getCause() != null && error.getClass().getName().equals(servletException); i++) {
+    for (int i = 0; i < 8 && error != null && error.getCause() != null && isA(error.getClass(), servletException); i++) {
       error = error.getCause();
     }
     return error;
+  }
+
+  /** Whether the class is the named one or extends it (Spring 5's {@code NestedServletException}). */
+  private static boolean isA(Class<?> type, String className) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      if (c.getName().equals(className)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

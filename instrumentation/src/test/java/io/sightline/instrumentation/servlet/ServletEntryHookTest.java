@@ -48,6 +48,7 @@ class ServletEntryHookTest {
     final List<AsyncListener> listeners = new ArrayList<>();
     boolean asyncStarted;
     int status = 200;
+    String serverName = "shop.example";
     final AsyncContext asyncContext = proxy(AsyncContext.class, (name, args) -> {
       if (name.equals("addListener")) {
         listeners.add((AsyncListener) args[0]);
@@ -64,7 +65,7 @@ class ServletEntryHookTest {
         case "getScheme": return "https";
         case "getRequestURI": return "/api/orders/7";
         case "getQueryString": return null;
-        case "getServerName": return "shop.example";
+        case "getServerName": return serverName;
         case "getServerPort": return 8443;
         case "getRemoteAddr": return "10.0.0.9";
         case "getProtocol": return "HTTP/1.1";
@@ -144,6 +145,79 @@ class ServletEntryHookTest {
     assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("error.type")))
         .isEqualTo("java.lang.IllegalArgumentException");
     assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.longKey("http.response.status_code"))).isEqualTo(500L);
+  }
+
+  /** Spring 5's {@code NestedServletException}: a subclass, not the API's own class. */
+  private static final class NestedServletException extends ServletException {
+    NestedServletException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  @Test
+  void aSubclassOfServletExceptionIsUnwrappedToo() {
+    Exchange exchange = new Exchange();
+    Object state = hook.enter(null, exchange.request, exchange.response);
+    hook.exit(state, null, null, new NestedServletException("Request processing failed", new IllegalStateException("kaboom")));
+
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("error.type")))
+        .isEqualTo("java.lang.IllegalStateException");
+    assertThat(span.getEvents()).extracting(e -> e.getAttributes().get(
+        io.opentelemetry.api.common.AttributeKey.stringKey("exception.type"))).containsExactly("java.lang.IllegalStateException");
+  }
+
+  @Test
+  void anAsyncRequestKeepsTheRouteItsOwnDispatchMatchedAndTheErrorOfALaterOne() throws Exception {
+    Exchange exchange = new Exchange();
+    Object state = hook.enter(null, exchange.request, exchange.response);
+    exchange.attributes.put(ServletRoutes.SPRING_BEST_MATCHING_PATTERN, "/orders/{id}");
+    exchange.asyncStarted = true;
+    hook.exit(state, null, null, null);
+
+    // The async result is an exception: the container's async dispatch throws it, then its error
+    // dispatch goes to the error page, whose handler Spring records as the best matching pattern.
+    Object redispatch = hook.enter(null, exchange.request, exchange.response);
+    hook.exit(redispatch, null, null, new ServletException("wrapped", new IllegalArgumentException("async failed")));
+    exchange.attributes.put(ServletRoutes.SPRING_BEST_MATCHING_PATTERN, "/error");
+    exchange.status = 500;
+    exchange.listeners.get(0).onComplete(new AsyncEvent(exchange.asyncContext));
+
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getName()).isEqualTo("GET /api/orders/{id}");
+    assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("http.route")))
+        .isEqualTo("/api/orders/{id}");
+    assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("error.type")))
+        .isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+  }
+
+  @Test
+  void anErrorDispatchSeenFirstIsReportedUnderThePathTheClientAskedFor() {
+    // No servlet mapping matched /app/other/55: the container went straight to its error page.
+    Exchange exchange = new Exchange();
+    exchange.attributes.put("jakarta.servlet.error.request_uri", "/app/other/55");
+    exchange.status = 404;
+    Object state = hook.enter(null, exchange.request, exchange.response);
+    exchange.attributes.put(ServletRoutes.SPRING_BEST_MATCHING_PATTERN, "/error");
+    hook.exit(state, null, null, null);
+
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("url.path")))
+        .isEqualTo("/app/other/55");
+    assertThat(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("http.route")))
+        .isEqualTo("/app/other/{id}");
+    assertThat(span.getName()).isEqualTo("GET /app/other/{id}");
+  }
+
+  @Test
+  void anIpv6ServerAddressLosesItsBrackets() {
+    Exchange exchange = new Exchange();
+    exchange.serverName = "[::1]";
+    hook.exit(hook.enter(null, exchange.request, exchange.response), null, null, null);
+
+    assertThat(spans.getFinishedSpanItems().get(0).getAttributes().get(
+        io.opentelemetry.api.common.AttributeKey.stringKey("server.address"))).isEqualTo("::1");
   }
 
   @Test

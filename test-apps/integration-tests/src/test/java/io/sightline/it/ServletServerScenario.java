@@ -9,6 +9,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.sightline.testing.Otlp;
 import io.sightline.testing.OtlpReceiver;
+import io.sightline.testing.ReceivedLog;
 import io.sightline.testing.ReceivedMetric;
 import io.sightline.testing.ReceivedSpan;
 import io.sightline.testing.TestApp;
@@ -242,6 +243,20 @@ abstract class ServletServerScenario {
     // The span ends when the container reports the async cycle complete, which can be just after the
     // client has the response (CI saw 313.05 ms against a client's 312.x): a margin, not an exact bound.
     assertThat(span.durationMillis()).isGreaterThanOrEqualTo(300.0).isLessThanOrEqualTo(clientMillis + 50.0);
+  }
+
+  @Test
+  void workStartedThroughTheAsyncContextRunsInTheRequestsTrace() {
+    String id = newRequestId();
+    HttpResponse<String> response = app.get("/async?mode=start", "X-Request-ID", id);
+    assertThat(response.body()).isEqualTo("async started work done");
+
+    ReceivedSpan span = onlyServerSpanOf(id);
+    List<ReceivedLog> lines = receiver.awaitLogs(
+        logs -> logs.stream().anyMatch(l -> l.body().equals("async work of " + id)), WAIT);
+    ReceivedLog line = lines.stream().filter(l -> l.body().equals("async work of " + id)).findFirst().orElseThrow();
+    assertThat(line.traceId()).isEqualTo(span.traceId());
+    assertThat(line.spanId()).isEqualTo(span.spanId());
   }
 
   @Test

@@ -142,6 +142,46 @@ class SpringBootMvcIT {
   }
 
   @Test
+  void asyncControllerFailureKeepsItsRouteAndItsException() {
+    String id = newRequestId();
+    assertThat(app.get("/async-fail/42", "X-Request-ID", id).statusCode()).isEqualTo(500);
+
+    // The span ends after Spring's error dispatch to /error, which must not rename it.
+    ReceivedSpan span = onlyServerSpanOf(id);
+    assertThat(span.name()).isEqualTo("GET /async-fail/{id}");
+    assertThat(span.attribute("http.route")).isEqualTo("/async-fail/{id}");
+    assertThat(span.attribute("url.path")).isEqualTo("/async-fail/42");
+    assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+    assertThat(span.attribute("error.type")).isEqualTo("java.lang.IllegalStateException");
+    assertThat(span.attribute("http.response.status_code")).isEqualTo(500L);
+  }
+
+  /**
+   * With the dispatcher servlet under {@code /api}, a request no servlet mapping matches is answered
+   * by the container's error dispatch alone: its span names the path the client asked for.
+   */
+  @Test
+  void aRequestNoServletMapsIsReportedUnderItsOwnPath() {
+    try (OtlpReceiver own = OtlpReceiver.start();
+         TestApp underApi = TestApp.app("spring-boot-app").exportTo(own)
+             .property("otel.service.name", "boot-api-it")
+             .property("spring.mvc.servlet.path", "/api")
+             .start()) {
+      String id = newRequestId();
+      assertThat(underApi.get("/other/55", "X-Request-ID", id).statusCode()).isEqualTo(404);
+      assertThat(underApi.get("/api/users/7").statusCode()).isEqualTo(200);
+
+      List<ReceivedSpan> spans = own.awaitSpans(s -> isServer(s), 2, WAIT);
+      ReceivedSpan unmapped = spans.stream().filter(s -> id.equals(s.attribute("request.id"))).findFirst().orElseThrow();
+      assertThat(unmapped.attribute("url.path")).isEqualTo("/other/55");
+      assertThat(unmapped.attribute("http.route")).isEqualTo("/other/{id}");
+      assertThat(unmapped.name()).isEqualTo("GET /other/{id}");
+      assertThat(unmapped.attribute("http.response.status_code")).isEqualTo(404L);
+      assertThat(spans).extracting(s -> s.attribute("http.route")).contains("/api/users/{id}");
+    }
+  }
+
+  @Test
   void histogramCountsRequestsUnderTheTemplateOnly() {
     for (int i = 0; i < 5; i++) {
       assertThat(app.get("/status/" + (201 + i % 2)).statusCode()).isIn(201, 202);

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  *   <li>{@code /status/*} - responds with the status in the path
  *   <li>{@code /fail} - throws
  *   <li>{@code /async?ms=N} - starts async; completes from another thread N ms after service
+ *       ({@code mode=start}: through {@code AsyncContext.start}, logging one line through JUL)
  *       returned
  *   <li>{@code /forward} - forwards to {@code /hello}
  *   <li>{@code /} (default) - everything else, 200 "default PATH"
@@ -43,6 +44,7 @@ public final class Endpoints {
     t.setDaemon(true);
     return t;
   });
+  private static final java.util.logging.Logger JUL = java.util.logging.Logger.getLogger("endpoints.async");
   private static final Pattern ORDER = Pattern.compile("/orders/[0-9]+");
   static final String SPRING_PATTERN = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
@@ -130,6 +132,20 @@ public final class Endpoints {
       long delay = ms == null ? 300 : Long.parseLong(ms);
       AsyncContext async = request.startAsync();
       async.setTimeout(30_000);
+      if ("start".equals(request.getParameter("mode"))) {
+        // The container's own pool runs it; the line it logs shows whose context it ran in.
+        async.start(() -> {
+          JUL.info("async work of " + request.getHeader("X-Request-ID"));
+          try {
+            write((HttpServletResponse) async.getResponse(), 200, "text/plain", "async started work done");
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          } finally {
+            async.complete();
+          }
+        });
+        return;
+      }
       LATER.schedule(() -> {
         try {
           write((HttpServletResponse) async.getResponse(), 200, "text/plain", "async done after " + delay + " ms");

@@ -1,6 +1,7 @@
 package io.sightline.testapps.boot;
 
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringApplication;
@@ -58,6 +59,15 @@ public class BootApp {
   @GetMapping("/fail")
   public String fail() {
     throw new IllegalStateException("handler failed on purpose");
+  }
+
+  /** The async result is an exception: Spring's async dispatch, then its error page. */
+  @GetMapping("/async-fail/{id}")
+  public Callable<String> asyncFail(@PathVariable String id) {
+    return () -> {
+      Thread.sleep(50);
+      throw new IllegalStateException("async handler " + id + " failed on purpose");
+    };
   }
 
   @GetMapping("/async")
