@@ -41,6 +41,31 @@ public final class DbInfo {
     return serverPort;
   }
 
+  /**
+   * How this system's default SQL mode reads a backslash inside a string literal. PostgreSQL has
+   * read it as a plain character since 9.1 ({@code standard_conforming_strings}); its
+   * {@code E'...'} strings are read with escapes whatever the system.
+   */
+  SqlSanitizer.Backslash backslash() {
+    switch (system) {
+      case "mysql":
+      case "mariadb":
+      case "clickhouse":
+        return SqlSanitizer.Backslash.ESCAPES;
+      case "postgresql":
+      case "microsoft.sql_server":
+      case "oracle.db":
+      case "ibm.db2":
+      case "h2database":
+      case "hsqldb":
+      case "derby":
+      case "sqlite":
+        return SqlSanitizer.Backslash.PLAIN;
+      default:
+        return SqlSanitizer.Backslash.EITHER;
+    }
+  }
+
   /** Whether {@code "text"} is a string literal in this system's default SQL mode. */
   boolean usesMysqlQuotes() {
     return "mysql".equals(system) || "mariadb".equals(system);

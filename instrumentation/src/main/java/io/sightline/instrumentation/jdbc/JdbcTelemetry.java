@@ -22,7 +22,9 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -73,7 +75,8 @@ public final class JdbcTelemetry {
 
   private final Tracer tracer;
   private final DoubleHistogram duration;
-  private final SqlSanitizer ansiSanitizer;
+  /** ANSI quoting, one per reading of a backslash in literals. */
+  private final Map<SqlSanitizer.Backslash, SqlSanitizer> ansiSanitizers = new EnumMap<>(SqlSanitizer.Backslash.class);
   private final SqlSanitizer mysqlSanitizer;
 
   private final WeakIdentityMap<Connection, DbInfo> connections = new WeakIdentityMap<>();
@@ -91,8 +94,10 @@ public final class JdbcTelemetry {
         .setExplicitBucketBoundariesAdvice(MetricBuckets.forInstrument(DURATION, SemanticAttributes.DURATION_BUCKETS))
         .build();
     boolean sanitize = Settings.getBoolean("otel.instrumentation.common.db-statement-sanitizer.enabled", true);
-    this.ansiSanitizer = new SqlSanitizer(false, sanitize);
-    this.mysqlSanitizer = new SqlSanitizer(true, sanitize);
+    this.mysqlSanitizer = new SqlSanitizer(true, SqlSanitizer.Backslash.ESCAPES, sanitize);
+    for (SqlSanitizer.Backslash backslash : SqlSanitizer.Backslash.values()) {
+      ansiSanitizers.put(backslash, new SqlSanitizer(false, backslash, sanitize));
+    }
   }
 
   /**
@@ -353,7 +358,7 @@ public final class JdbcTelemetry {
   // Database facts per connection
 
   private SqlSanitizer sanitizer(DbInfo db) {
-    return db.usesMysqlQuotes() ? mysqlSanitizer : ansiSanitizer;
+    return db.usesMysqlQuotes() ? mysqlSanitizer : ansiSanitizers.get(db.backslash());
   }
 
   /**

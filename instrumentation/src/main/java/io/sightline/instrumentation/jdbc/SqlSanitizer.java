@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>One pass over at most {@link #MAX_LENGTH} characters (the rest is dropped, never exposed), and
  * results are cached per SQL string in a bounded map, so the work per statement string is done once.
  * When in doubt the sanitiser hides more, never less: an unterminated literal hides everything after
- * it, and a backslash escapes the next character inside a literal even where the dialect would not.
+ * it. A backslash inside a string literal is read as the dialect reads it ({@link Backslash}): where
+ * the dialect is not known, a backslash before a quote could end the literal or escape the quote,
+ * and since one reading exposes what the other hides, everything from that literal on is hidden.
  */
 public final class SqlSanitizer {
   /** Characters of SQL text looked at; longer texts are cut (inside a literal, that is hidden too). */
@@ -39,18 +41,31 @@ public final class SqlSanitizer {
   private static final Set<String> JOIN_WORDS = new HashSet<>(Arrays.asList(
       "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "OUTER", "STRAIGHT_JOIN", "LATERAL"));
 
+  /** How a backslash reads inside a string literal. */
+  public enum Backslash {
+    /** It escapes the next character (MySQL, MariaDB, ClickHouse; PostgreSQL's {@code E'...'}). */
+    ESCAPES,
+    /** It is a character like any other (standard SQL: PostgreSQL, Oracle, SQL Server, H2, ...). */
+    PLAIN,
+    /** Not known: a backslash before a quote hides the rest of the statement. */
+    EITHER
+  }
+
   private final boolean mysqlQuotes;
+  private final Backslash backslash;
   private final boolean sanitize;
   private final ConcurrentHashMap<String, SqlStatementInfo> cache = new ConcurrentHashMap<>();
 
   /**
    * @param mysqlQuotes MySQL rules: {@code "text"} is a string literal and {@code #} starts a comment;
    *     otherwise ANSI rules, where {@code "name"} is a quoted identifier and is kept
+   * @param backslash how a backslash reads inside a string literal
    * @param sanitize false keeps the query text as written (only for
    *     {@code otel.instrumentation.common.db-statement-sanitizer.enabled=false})
    */
-  public SqlSanitizer(boolean mysqlQuotes, boolean sanitize) {
+  public SqlSanitizer(boolean mysqlQuotes, Backslash backslash, boolean sanitize) {
     this.mysqlQuotes = mysqlQuotes;
+    this.backslash = backslash;
     this.sanitize = sanitize;
   }
 
@@ -62,7 +77,7 @@ public final class SqlSanitizer {
     if (cached != null) {
       return cached;
     }
-    String sanitized = sanitize(sql, mysqlQuotes);
+    String sanitized = sanitize(sql, mysqlQuotes, backslash);
     String queryText = sanitize ? sanitized : (sql.length() > MAX_LENGTH ? sql.substring(0, MAX_LENGTH) : sql);
     SqlStatementInfo info = describe(sanitized, queryText);
     if (sql.length() <= CACHE_MAX_KEY_LENGTH) {
@@ -82,7 +97,7 @@ public final class SqlSanitizer {
   private static final int LAST_OPERATOR = 1;
   private static final int LAST_VALUE = 2;
 
-  static String sanitize(String sql, boolean mysqlQuotes) {
+  static String sanitize(String sql, boolean mysqlQuotes, Backslash backslash) {
     int n = Math.min(sql.length(), MAX_LENGTH);
     StringBuilder out = new StringBuilder(Math.min(n, 1024) + 8);
     int last = LAST_NONE;
@@ -115,7 +130,7 @@ public final class SqlSanitizer {
         space = false;
       }
       if (c == '\'' || (c == '"' && mysqlQuotes)) {
-        i = skipQuoted(sql, i, n, c);
+        i = skipQuoted(sql, i, n, c, backslash);
         out.append('?');
         last = LAST_VALUE;
       } else if (c == '"' || c == '`') {
@@ -164,7 +179,7 @@ public final class SqlSanitizer {
         int length = end - i;
         if (end < n && sql.charAt(end) == '\'' && length == 1 && "EeNnXxBb".indexOf(c) >= 0) {
           // E'...' (escapes), N'...' (national), X'ff' and B'0101' are literals with a prefix.
-          i = skipQuoted(sql, end, n, '\'');
+          i = skipQuoted(sql, end, n, '\'', c == 'E' || c == 'e' ? Backslash.ESCAPES : backslash);
           out.append('?');
           last = LAST_VALUE;
           continue;
@@ -260,12 +275,19 @@ public final class SqlSanitizer {
     return n;
   }
 
-  /** The index after the closing quote; doubled quotes and backslash escapes stay inside. */
-  private static int skipQuoted(String sql, int start, int n, char quote) {
+  /**
+   * The index after the closing quote; doubled quotes (and backslash escapes, where the dialect has
+   * them) stay inside. The end of the text when the literal is not closed, or when its end depends
+   * on the unknown dialect.
+   */
+  private static int skipQuoted(String sql, int start, int n, char quote, Backslash backslash) {
     int i = start + 1;
     while (i < n) {
       char c = sql.charAt(i);
-      if (c == '\\') {
+      if (c == '\\' && backslash != Backslash.PLAIN) {
+        if (backslash == Backslash.EITHER && i + 1 < n && sql.charAt(i + 1) == quote) {
+          return n;
+        }
         i += 2;
       } else if (c == quote) {
         if (i + 1 < n && sql.charAt(i + 1) == quote) {
@@ -396,6 +418,10 @@ public final class SqlSanitizer {
         i += 2;
       }
     }
+    // A parenthesised query first: (SELECT ...) UNION (SELECT ...)
+    while (i < tokens.size() && tokens.get(i).isPunct('(')) {
+      i++;
+    }
     if (i >= tokens.size() || !tokens.get(i).word || !isPlainKeyword(tokens.get(i).text)) {
       return new SqlStatementInfo(queryText, null, null);
     }
@@ -461,7 +487,8 @@ public final class SqlSanitizer {
         depth++;
       } else if (t.isPunct(')')) {
         depth--;
-      } else if (depth == 0 && (t.is("UNION") || t.is("INTERSECT") || t.is("EXCEPT") || t.is("MINUS"))) {
+        // below 0: out of the parentheses a statement opened with, (SELECT ...) UNION (SELECT ...)
+      } else if (depth <= 0 && (t.is("UNION") || t.is("INTERSECT") || t.is("EXCEPT") || t.is("MINUS"))) {
         return null; // several selects, several tables
       } else if (depth == 0 && from < 0 && t.is("FROM")) {
         from = j;

@@ -9,7 +9,7 @@ class PreparedSqlTest {
   @Test
   void theSqlIsDescribedAtTheFirstExecutionAndOnlyOnce() {
     PreparedSql prepared = new PreparedSql("SELECT name FROM items WHERE id = 42", DbInfo.UNKNOWN);
-    SqlSanitizer sanitizer = new SqlSanitizer(false, true);
+    SqlSanitizer sanitizer = new SqlSanitizer(false, SqlSanitizer.Backslash.PLAIN, true);
 
     SqlStatementInfo first = prepared.describe(sanitizer);
 

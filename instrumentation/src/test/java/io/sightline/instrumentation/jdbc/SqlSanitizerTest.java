@@ -7,8 +7,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SqlSanitizerTest {
-  private final SqlSanitizer ansi = new SqlSanitizer(false, true);
-  private final SqlSanitizer mysql = new SqlSanitizer(true, true);
+  private final SqlSanitizer ansi = new SqlSanitizer(false, SqlSanitizer.Backslash.PLAIN, true);
+  private final SqlSanitizer mysql = new SqlSanitizer(true, SqlSanitizer.Backslash.ESCAPES, true);
+  private final SqlSanitizer unknown = new SqlSanitizer(false, SqlSanitizer.Backslash.EITHER, true);
 
   /** sql | sanitised text | operation | collection (empty = none). */
   @ParameterizedTest(name = "[{index}] {0}")
@@ -43,7 +44,10 @@ class SqlSanitizerTest {
       "SELECT col1, t2.col3 FROM t2|SELECT col1, t2.col3 FROM t2|SELECT|t2",
       // strings: escaped quotes, prefixes, backslashes
       "SELECT * FROM t WHERE s = 'it''s 98765'|SELECT * FROM t WHERE s = ?|SELECT|t",
-      "SELECT * FROM t WHERE s = 'a\\'b' AND c = 1|SELECT * FROM t WHERE s = ? AND c = ?|SELECT|t",
+      // standard SQL: a backslash is a character; 'C:\' is a whole literal
+      "SELECT * FROM t WHERE v = 'C:\\' AND w = 'secret2'|SELECT * FROM t WHERE v = ? AND w = ?|SELECT|t",
+      "SELECT * FROM t WHERE v LIKE 'ab!%' ESCAPE '\\' AND w = 'secret36'|SELECT * FROM t WHERE v LIKE ? ESCAPE ? AND w = ?|SELECT|t",
+      "SELECT * FROM t WHERE s = E'a\\'b' AND c = 1|SELECT * FROM t WHERE s = ? AND c = ?|SELECT|t",
       "SELECT * FROM t WHERE s = E'line\\n' AND n = N'ünï'|SELECT * FROM t WHERE s = ? AND n = ?|SELECT|t",
       "SELECT * FROM t WHERE b = X'DEADBEEF'|SELECT * FROM t WHERE b = ?|SELECT|t",
       "SELECT * FROM t WHERE d > DATE '2024-01-31'|SELECT * FROM t WHERE d > DATE ?|SELECT|t",
@@ -85,6 +89,8 @@ class SqlSanitizerTest {
       "SELECT * FROM V$SESSION WHERE sid = :sid|SELECT * FROM V$SESSION WHERE sid = :sid|SELECT|V$SESSION",
       "SELECT TOP 10 * FROM dbo.Customers|SELECT TOP ? * FROM dbo.Customers|SELECT|dbo.Customers",
       "INSERT INTO t SELECT * FROM u|INSERT INTO t SELECT * FROM u|INSERT|t",
+      "(SELECT a FROM t WHERE b = 1) UNION (SELECT a FROM u)|(SELECT a FROM t WHERE b = ?) UNION (SELECT a FROM u)|SELECT|<null>",
+      "((SELECT a FROM t))|((SELECT a FROM t))|SELECT|t",
   })
   void ansiDialect(String sql, String expectedText, String operation, String collection) {
     SqlStatementInfo info = ansi.info(sql.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r"));
@@ -98,6 +104,7 @@ class SqlSanitizerTest {
       "SELECT * FROM `order items` WHERE note = \"secret\"|SELECT * FROM `order items` WHERE note = ?|SELECT|`order items`",
       "SELECT a FROM t # note 98765|SELECT a FROM t|SELECT|t",
       "INSERT IGNORE INTO t (a) VALUES ('x\\'y')|INSERT IGNORE INTO t (a) VALUES (?)|INSERT|t",
+      "SELECT * FROM t WHERE v = 'C:\\\\' AND w = 'secret2'|SELECT * FROM t WHERE v = ? AND w = ?|SELECT|t",
       "REPLACE INTO kv VALUES (1, \"v\")|REPLACE INTO kv VALUES (?, ?)|REPLACE|kv",
       "UPDATE LOW_PRIORITY t SET a = \"it\"\"s\"|UPDATE LOW_PRIORITY t SET a = ?|UPDATE|t",
   })
@@ -106,6 +113,34 @@ class SqlSanitizerTest {
     assertThat(info.queryText()).isEqualTo(expectedText);
     assertThat(info.operation()).isEqualTo(operation);
     assertThat(info.collection()).isEqualTo(collection);
+  }
+
+  /**
+   * Where the dialect is not known, a backslash before a quote may end the literal or escape the
+   * quote; each reading exposes text the other hides, so everything from that literal on is hidden.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+      "SELECT * FROM t WHERE v = 'C:\\' AND w = 'secret2'|SELECT * FROM t WHERE v = ?",
+      "SELECT * FROM t WHERE s = 'it\\'s secret' AND c = 1|SELECT * FROM t WHERE s = ?",
+      "SELECT * FROM t WHERE a = 'x\\y' AND b = 'z'|SELECT * FROM t WHERE a = ? AND b = ?",
+  })
+  void unknownDialectHidesWhatEitherReadingWouldExpose(String sql, String expectedText) {
+    SqlStatementInfo info = unknown.info(sql);
+    assertThat(info.queryText()).isEqualTo(expectedText);
+    assertThat(info.operation()).isEqualTo("SELECT");
+    assertThat(info.collection()).isEqualTo("t");
+  }
+
+  @Test
+  void eachSystemReadsBackslashesAsItsDefaultModeDoes() {
+    assertThat(DbInfo.fromUrl("jdbc:mysql://db:3306/shop").backslash()).isEqualTo(SqlSanitizer.Backslash.ESCAPES);
+    assertThat(DbInfo.fromUrl("jdbc:postgresql://db/shop").backslash()).isEqualTo(SqlSanitizer.Backslash.PLAIN);
+    assertThat(DbInfo.fromUrl("jdbc:h2:mem:test").backslash()).isEqualTo(SqlSanitizer.Backslash.PLAIN);
+    assertThat(DbInfo.fromUrl("jdbc:oracle:thin:@db:1521/XE").backslash()).isEqualTo(SqlSanitizer.Backslash.PLAIN);
+    assertThat(DbInfo.fromUrl("jdbc:clickhouse://db:8123/x").backslash()).isEqualTo(SqlSanitizer.Backslash.ESCAPES);
+    assertThat(DbInfo.fromUrl("jdbc:snowflake://acct.snowflakecomputing.com").backslash())
+        .isEqualTo(SqlSanitizer.Backslash.EITHER);
   }
 
   @Test
@@ -131,7 +166,7 @@ class SqlSanitizerTest {
 
   @Test
   void sanitizerOffKeepsTextButStillNamesTheOperation() {
-    SqlStatementInfo info = new SqlSanitizer(false, false).info("SELECT * FROM t WHERE a = 1");
+    SqlStatementInfo info = new SqlSanitizer(false, SqlSanitizer.Backslash.PLAIN, false).info("SELECT * FROM t WHERE a = 1");
     assertThat(info.queryText()).isEqualTo("SELECT * FROM t WHERE a = 1");
     assertThat(info.operation()).isEqualTo("SELECT");
     assertThat(info.collection()).isEqualTo("t");

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SqlSanitizerBenchmark {
   private static final int DISTINCT = 1024;
 
-  private final SqlSanitizer sanitizer = new SqlSanitizer(false, true);
+  private final SqlSanitizer sanitizer = new SqlSanitizer(false, SqlSanitizer.Backslash.PLAIN, true);
   private final String prepared = "SELECT o.id, o.total FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = ? AND o.status IN (?, ?, ?)";
   private final String[] literal = new String[DISTINCT];
   private int next;
