@@ -15,8 +15,10 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code OutputStreamAppender.writeOut(E)} encodes and writes one event; for a
- * {@code ConsoleAppender} the JSON line is written instead and the original skipped.
+ * {@code OutputStreamAppender.subAppend(E)} encodes and writes one event (through
+ * {@code writeOut(E)} in Logback 1.1 and 1.3+; by itself in 1.2, whose {@code writeOut} it never
+ * calls). For a {@code ConsoleAppender} the JSON line is written instead and the original skipped;
+ * {@code append} has checked that the appender is started.
  */
 final class ConsoleAppenderInstrumentation implements TypeInstrumentation {
   @Override
@@ -26,11 +28,11 @@ final class ConsoleAppenderInstrumentation implements TypeInstrumentation {
 
   @Override
   public void transform(AdviceTarget target) {
-    target.applyAdvice(named("writeOut").and(takesArguments(1)),
-        ConsoleAppenderInstrumentation.class.getName() + "$WriteOutAdvice");
+    target.applyAdvice(named("subAppend").and(takesArguments(1)),
+        ConsoleAppenderInstrumentation.class.getName() + "$SubAppendAdvice");
   }
 
-  public static final class WriteOutAdvice {
+  public static final class SubAppendAdvice {
     /** True when the JSON line was written: the original encoding is then skipped. */
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
     public static boolean onEnter(@Advice.This OutputStreamAppender<?> appender, @Advice.Argument(0) Object event)
