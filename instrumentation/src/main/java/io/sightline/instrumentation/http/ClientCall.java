@@ -9,7 +9,8 @@ public final class ClientCall {
   final Span span;
   final Context context;
   final long startNanos;
-  final String method;
+  /** Normalised; changed only by {@link HttpClientTelemetry#updateMethod} before the end. */
+  volatile String method;
   final ClientUrl url;
   final String parentSpanId;
   final int resendCount;

@@ -85,6 +85,27 @@ public final class HttpClientTelemetry {
   }
 
   /**
+   * The method the request was really sent with, when the client changed it after the span
+   * started ({@code HttpURLConnection} turns a GET into a POST in {@code getOutputStream}): the
+   * span's name and method, and the measurement to come, follow it.
+   */
+  public void updateMethod(ClientCall call, String rawMethod) {
+    if (rawMethod == null || call.isEnded()) {
+      return;
+    }
+    String method = SemanticAttributes.normalizeMethod(rawMethod);
+    if (method.equals(call.method)) {
+      return;
+    }
+    call.method = method;
+    call.span.updateName("_OTHER".equals(method) ? "HTTP" : method);
+    call.span.setAttribute(SemanticAttributes.HTTP_REQUEST_METHOD, method);
+    if (!method.equals(rawMethod)) {
+      call.span.setAttribute("http.request.method_original", rawMethod);
+    }
+  }
+
+  /**
    * Starts the CLIENT span of one attempt, or returns null when it must not be traced.
    *
    * @param resendCount the client library's own count of this attempt (0 for the first); when 0,

@@ -82,6 +82,10 @@ final class UrlConnectionHook extends Hook {
       return;
     }
     ClientCall call = (ClientCall) state;
+    if (self instanceof HttpURLConnection) {
+      // setDoOutput(true) without setRequestMethod: getOutputStream has made the GET a POST.
+      telemetry.updateMethod(call, ((HttpURLConnection) self).getRequestMethod());
+    }
     if (step != Step.INPUT) {
       if (thrown != null) {
         telemetry.end(call, -1, thrown);

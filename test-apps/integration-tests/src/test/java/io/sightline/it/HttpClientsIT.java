@@ -234,9 +234,12 @@ class HttpClientsIT {
     assertThat(journal.get(0).getHeader("traceparent")).startsWith("00-" + server.traceId() + "-" + clients.get(1).spanId() + "-");
   }
 
-  /** The JDK request copy and the connect-then-stream path keep the method, body and headers. */
+  /**
+   * The JDK request copy, the connect-then-stream path and the implicit POST (a GET with a body,
+   * which the JDK sends as a POST) keep the method, body and headers.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "urlconnection"})
+  @ValueSource(strings = {"jdk", "urlconnection", "urlconnection-implicit"})
   void postKeepsBodyAndHeaders(String client) {
     assertThat(call(app, client, downstreamUrl("/orders"), "&post=item%3D42")).isEqualTo("status=201\n");
 

@@ -118,7 +118,11 @@ public final class HttpClientsApp {
     }
   }
 
-  /** A POST with a body and a custom header: {@code jdk} or {@code urlconnection} (streaming the body). */
+  /**
+   * A POST with a body and a custom header: {@code jdk} or {@code urlconnection} (connect, then
+   * stream the body), or {@code urlconnection-implicit} (no method set: {@code getOutputStream} makes
+   * the GET a POST, as much code relies on).
+   */
   private static int post(String client, String url, String body) throws Exception {
     if (client.equals("jdk")) {
       java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(URI.create(url))
@@ -129,11 +133,16 @@ public final class HttpClientsApp {
       return JDK.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
     }
     HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-    connection.setRequestMethod("POST");
+    boolean implicit = client.equals("urlconnection-implicit");
+    if (!implicit) {
+      connection.setRequestMethod("POST");
+    }
     connection.setDoOutput(true);
     connection.setRequestProperty("X-Custom", "kept");
     connection.setRequestProperty("Content-Type", "text/plain");
-    connection.connect();
+    if (!implicit) {
+      connection.connect();
+    }
     try (OutputStream out = connection.getOutputStream()) {
       out.write(body.getBytes(StandardCharsets.UTF_8));
     }
