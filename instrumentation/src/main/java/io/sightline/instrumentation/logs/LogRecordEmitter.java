@@ -42,6 +42,9 @@ public final class LogRecordEmitter {
   // Agent-private (never seen by another class loader): guards against a log call made while
   // emitting, e.g. by a library the SDK calls.
   private final ThreadLocal<boolean[]> emitting = ThreadLocal.withInitial(() -> new boolean[1]);
+  // Records emitted on this thread by any emitter: a JUL record that a bridge (jul-to-slf4j) handed
+  // to an instrumented library was exported there, and is not exported again.
+  private static final ThreadLocal<int[]> EMITTED = ThreadLocal.withInitial(() -> new int[1]);
   private final AtomicLong failures = new AtomicLong();
   private final LoggerProvider logs;
   // The SDK's get(name) builds a scope and looks it up on every call; loggers are few and
@@ -94,6 +97,7 @@ public final class LogRecordEmitter {
     }
     boolean[] flag = emitting.get();
     flag[0] = true;
+    EMITTED.get()[0]++;
     try {
       Thread thread = Thread.currentThread();
       LogRecordBuilder builder = logger(loggerName).logRecordBuilder()
@@ -122,6 +126,11 @@ public final class LogRecordEmitter {
     } finally {
       flag[0] = false;
     }
+  }
+
+  /** How many records the emitters have emitted on this thread (a count that wraps; compare, do not order). */
+  public static int emittedOnThisThread() {
+    return EMITTED.get()[0];
   }
 
   private Logger logger(String loggerName) {

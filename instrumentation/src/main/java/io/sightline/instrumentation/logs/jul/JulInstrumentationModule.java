@@ -105,13 +105,43 @@ public final class JulInstrumentationModule extends InstrumentationModule {
       if (!emitter.accepts(loggerName)) {
         return null;
       }
+      return new Pending(record, loggerName, LogRecordEmitter.emittedOnThisThread());
+    }
+
+    /**
+     * The handlers have run. When one of them handed the record to an instrumented library (the
+     * {@code jul-to-slf4j} bridge Spring Boot installs, into Logback), that library's record was
+     * exported: this one is not exported again.
+     */
+    @Override
+    public void exit(Object state, Object logger, Object result, Throwable thrown) {
+      if (!(state instanceof Pending)) {
+        return;
+      }
+      Pending pending = (Pending) state;
+      if (LogRecordEmitter.emittedOnThisThread() != pending.emittedBefore) {
+        return;
+      }
+      LogRecord record = pending.record;
       try {
-        emitter.emit(loggerName, record.getMillis(), Severities.jul(record.getLevel().intValue()),
+        emitter.emit(pending.loggerName, record.getMillis(), Severities.jul(record.getLevel().intValue()),
             record.getLevel().getName(), MESSAGES.formatMessage(record), record.getThrown());
       } catch (RuntimeException e) {
         emitter.failed(e);
       }
-      return null;
+    }
+
+    /** A record that passed the logger's checks, waiting for its handlers to run. */
+    private static final class Pending {
+      final LogRecord record;
+      final String loggerName;
+      final int emittedBefore;
+
+      Pending(LogRecord record, String loggerName, int emittedBefore) {
+        this.record = record;
+        this.loggerName = loggerName;
+        this.emittedBefore = emittedBefore;
+      }
     }
 
     private static boolean isLoggable(Object logger, Level level) {

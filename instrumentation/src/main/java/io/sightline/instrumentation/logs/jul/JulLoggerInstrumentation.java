@@ -12,7 +12,10 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** Every JUL logging method ends in {@code Logger.log(LogRecord)}, once per record, on the logging thread. */
+/**
+ * Every JUL logging method ends in {@code Logger.log(LogRecord)}, once per record, on the logging
+ * thread: its checks on entry, its export on exit, once the handlers have run.
+ */
 final class JulLoggerInstrumentation implements TypeInstrumentation {
   /**
    * Built at run time: the agent jar's shading rewrites every mention of the JUL logger class in
@@ -33,8 +36,14 @@ final class JulLoggerInstrumentation implements TypeInstrumentation {
 
   public static final class LogAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.This Object logger, @Advice.Argument(0) Object record) {
-      Hooks.enter(HookIds.JUL_LOGGER, logger, record, null);
+    public static Object onEnter(@Advice.This Object logger, @Advice.Argument(0) Object record) {
+      return Hooks.enter(HookIds.JUL_LOGGER, logger, record, null);
+    }
+
+    /** After the handlers ran: a bridge among them may have handed the record to Logback or Log4j. */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object state, @Advice.This Object logger) {
+      Hooks.exit(HookIds.JUL_LOGGER, state, logger, null, null);
     }
   }
 }

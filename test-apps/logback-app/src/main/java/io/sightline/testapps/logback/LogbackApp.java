@@ -24,12 +24,20 @@ import org.slf4j.MDC;
  *       an ERROR with a stack trace
  *   <li>{@code GET /fail} - logs two INFO lines and answers 503
  * </ul>
+ * With {@code -Dapp.jul-bridge=true} java.util.logging goes through SLF4J ({@code jul-to-slf4j}).
+ * <ul>
+ * </ul>
  */
 public final class LogbackApp {
   private static final Logger LOG = LoggerFactory.getLogger("orders.work");
   private static final java.util.logging.Logger JUL = java.util.logging.Logger.getLogger("orders.jul");
 
   public static void main(String[] args) throws IOException {
+    if (Boolean.getBoolean("app.jul-bridge")) {
+      // What Spring Boot does: java.util.logging records go to SLF4J (here, Logback) instead.
+      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
     int port = Integer.parseInt(System.getProperty("app.port", "0"));
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
     server.createContext("/work", exchange -> {
