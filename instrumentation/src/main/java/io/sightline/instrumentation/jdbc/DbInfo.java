@@ -280,19 +280,35 @@ public final class DbInfo {
     String lower = s.toLowerCase(Locale.ROOT);
     for (String remote : new String[] {"tcp:", "ssl:", "hsql:", "hsqls:", "http:", "https:"}) {
       if (lower.startsWith(remote)) {
-        return hierarchical(system, s.substring(remote.length()), defaultPort);
+        return withoutStorage(hierarchical(system, s.substring(remote.length()), defaultPort));
       }
     }
     if (lower.startsWith("//")) {
-      return hierarchical(system, s, defaultPort);
+      return withoutStorage(hierarchical(system, s, defaultPort));
     }
-    for (String local : new String[] {"mem:", "memory:", "file:", "res:", "zip:", "split:", "nio:", "directory:", "classpath:", "jar:"}) {
-      if (lower.startsWith(local)) {
-        s = s.substring(local.length());
-        break;
+    return new DbInfo(system, withoutStorage(s), null, -1);
+  }
+
+  private static final String[] STORAGE_PREFIXES =
+      {"mem:", "memory:", "file:", "res:", "zip:", "split:", "nio:", "directory:", "classpath:", "jar:"};
+
+  /** The database name without the storage kind: {@code mem:orders} is {@code orders}, served or not. */
+  private static String withoutStorage(String name) {
+    if (name == null) {
+      return null;
+    }
+    for (String storage : STORAGE_PREFIXES) {
+      if (name.regionMatches(true, 0, storage, 0, storage.length())) {
+        return name.substring(storage.length());
       }
     }
-    return new DbInfo(system, s, null, -1);
+    return name;
+  }
+
+  private static DbInfo withoutStorage(DbInfo served) {
+    String name = withoutStorage(served.namespace);
+    return name == null || name.equals(served.namespace) ? served
+        : new DbInfo(served.system, name, served.serverAddress, served.serverPort);
   }
 
   private static String stripParameters(String s) {

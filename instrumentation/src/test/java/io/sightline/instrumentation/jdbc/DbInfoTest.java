@@ -26,6 +26,8 @@ class DbInfoTest {
       "jdbc:db2://db2.local:50001/SAMPLE|ibm.db2|SAMPLE|db2.local|50001",
       "jdbc:h2:mem:orders;DB_CLOSE_DELAY=-1|h2database|orders|<null>|-1",
       "jdbc:h2:tcp://h2.local:9093/~/data/shop|h2database|~/data/shop|h2.local|9093",
+      "jdbc:h2:tcp://127.0.0.1:9093/mem:orders|h2database|orders|127.0.0.1|9093",
+      "jdbc:h2:ssl://h2.local/file:/data/shop|h2database|/data/shop|h2.local|9092",
       "jdbc:h2:file:/var/data/app|h2database|/var/data/app|<null>|-1",
       "jdbc:hsqldb:mem:test|hsqldb|test|<null>|-1",
       "jdbc:derby://derby.local:1528/appdb;create=true|derby|appdb|derby.local|1528",

@@ -138,19 +138,40 @@ public final class ConnectionPoolMetrics {
     return pools;
   }
 
-  /** Starts reporting a pool; a second registration of the same pool is ignored. */
+  /**
+   * Starts reporting a pool; a second registration of the same pool is ignored. A name another
+   * open pool of this library already reports under gets a suffix ({@code orders-2}): two unnamed
+   * DBCP2 pools on one database would otherwise add up in one series.
+   */
   public Pool register(Object pool, Object config, String name) {
     synchronized (byPool) {
       Pool known = byPool.get(pool);
       if (known != null) {
         return known;
       }
-      Pool p = new Pool(pool, config, name);
+      Pool p = new Pool(pool, config, unique(name));
       byPool.put(pool, p);
       pools.add(p);
       timeouts.add(0, p.attributes); // the series exists, at zero, from the start
       return p;
     }
+  }
+
+  private String unique(String name) {
+    String candidate = name;
+    for (int n = 2; taken(candidate); n++) {
+      candidate = name + "-" + n;
+    }
+    return candidate;
+  }
+
+  private boolean taken(String name) {
+    for (Pool open : pools) {
+      if (open.name.equals(name) && open.pool.get() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public void unregister(Object pool) {
