@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.sightline.bootstrap.Hook;
+import io.sightline.instrumentation.api.ExceptionEvents;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +72,7 @@ final class WithSpanHook extends Hook {
   }
 
   private static void endWithError(Span span, Throwable error) {
-    span.recordException(error);
+    ExceptionEvents.record(span, error);
     span.setStatus(StatusCode.ERROR);
     span.end();
   }

@@ -14,6 +14,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.sightline.instrumentation.api.AttributeSets;
+import io.sightline.instrumentation.api.ExceptionEvents;
 import io.sightline.instrumentation.api.MetricBuckets;
 import io.sightline.instrumentation.api.Settings;
 import java.util.Collections;
@@ -182,7 +183,7 @@ public final class HttpServerTelemetry {
       }
       if (error != null) {
         errorType = error.getClass().getName();
-        span.recordException(error);
+        ExceptionEvents.record(span, error);
         span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
       } else if (statusCode >= 500) {
         errorType = Integer.toString(statusCode);

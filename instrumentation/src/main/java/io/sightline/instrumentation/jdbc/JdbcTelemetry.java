@@ -1,8 +1,5 @@
 package io.sightline.instrumentation.jdbc;
 
-import io.sightline.instrumentation.api.AttributeSets;
-import io.sightline.instrumentation.api.RecentIdentityMap;
-import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -14,8 +11,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.sightline.instrumentation.api.AttributeSets;
+import io.sightline.instrumentation.api.ExceptionEvents;
 import io.sightline.instrumentation.api.MetricBuckets;
+import io.sightline.instrumentation.api.RecentIdentityMap;
 import io.sightline.instrumentation.api.Settings;
+import io.sightline.instrumentation.api.WeakIdentityMap;
 import io.sightline.instrumentation.http.SemanticAttributes;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -285,7 +286,7 @@ public final class JdbcTelemetry {
         if (thrown instanceof SQLException && ((SQLException) thrown).getSQLState() != null) {
           span.setAttribute(DB_RESPONSE_STATUS_CODE, ((SQLException) thrown).getSQLState());
         }
-        span.recordException(thrown);
+        ExceptionEvents.record(span, thrown);
         span.setStatus(StatusCode.ERROR, thrown.getClass().getSimpleName());
       }
       span.end();

@@ -97,6 +97,16 @@ public final class SqlSanitizer {
   private static final int LAST_OPERATOR = 1;
   private static final int LAST_VALUE = 2;
 
+  /**
+   * Text that may quote SQL (a driver's error message): string and number literals become
+   * {@code ?} as in a statement, whatever the dialect ({@code "} and {@code `} quote names, and a
+   * backslash before a quote hides the rest); comments are dropped and whitespace runs become one
+   * space.
+   */
+  public static String hideLiterals(String text) {
+    return sanitize(text, false, Backslash.EITHER);
+  }
+
   static String sanitize(String sql, boolean mysqlQuotes, Backslash backslash) {
     int n = Math.min(sql.length(), MAX_LENGTH);
     StringBuilder out = new StringBuilder(Math.min(n, 1024) + 8);

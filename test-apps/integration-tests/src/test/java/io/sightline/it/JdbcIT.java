@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * JDBC spans and pool metrics from a real app (JDK HttpServer + HikariCP, DBCP2, Tomcat JDBC) on
@@ -193,6 +195,29 @@ class JdbcIT {
     assertThat(span.statusCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
     assertThat(span.attribute("error.type")).isEqualTo("org.h2.jdbc.JdbcSQLSyntaxErrorException");
     assertThat(span.attribute("db.response.status_code")).isEqualTo(sqlState);
+  }
+
+  /**
+   * A duplicate key: H2 quotes the statement and the row, PostgreSQL the key in its Detail line.
+   * The exception event keeps the message's meaning without them, as db.query.text does.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "pg"})
+  void theExceptionEventHidesTheValuesTheDriverQuotes(String pool) {
+    HttpResponse<String> response = app.get("/" + pool + "/duplicate");
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).as("what the application itself got").contains("98765");
+
+    ReceivedSpan span = clientSpansUnder("/" + pool + "/duplicate", 1).get(0);
+    assertThat(span.attribute("db.query.text")).isEqualTo("INSERT INTO orders (id, note) VALUES (?, ?)");
+    assertThat(span.span().getEventsList()).hasSize(1);
+    Map<String, Object> event = Otlp.attributes(span.span().getEvents(0).getAttributesList());
+    assertThat((String) event.get("exception.type")).endsWith("Exception");
+    for (String key : new String[] {"exception.message", "exception.stacktrace"}) {
+      assertThat((String) event.get(key)).as(key).isNotEmpty()
+          .doesNotContain("secret-dup-456").doesNotContain("98765");
+    }
+    assertThat((String) event.get("exception.stacktrace")).contains("\tat ");
   }
 
   @Test

@@ -182,6 +182,12 @@ public final class JdbcApp {
             s.executeQuery("SELECT * FROM missing_table");
             return "unexpected";
           }
+        case "duplicate":
+          // A constraint violation: the drivers quote the row's values in their messages.
+          try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO orders (id, note) VALUES (98765, 'secret-dup-456')");
+            return "unexpected";
+          }
         case "sleep":
           if (h2) {
             return "unsupported on H2";
