@@ -23,6 +23,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.sightline.agent.config.ConfigValidator;
+import io.sightline.agent.config.DetectedResource;
 import io.sightline.agent.config.ExporterNames;
 import io.sightline.agent.exporter.LazyOtlp;
 import io.sightline.agent.metrics.CardinalityLimit;
@@ -77,6 +78,8 @@ final class AgentTelemetry {
             cardinalityLimit[0] = CardinalityLimit.configure(config, overrides);
             return overrides;
           })
+          // Instance, host, process and container, under what the configuration says.
+          .addResourceCustomizer((resource, config) -> DetectedResource.under(resource, config))
           .addResourceCustomizer((resource, config) -> resource.merge(Resource.create(Attributes.of(
               AttributeKey.stringKey("telemetry.distro.name"), "sightline",
               AttributeKey.stringKey("telemetry.distro.version"), version))))

@@ -75,6 +75,16 @@ public final class ConfigValidator {
       }
     }
 
+    // The OpenTelemetry agent reads this to switch between the old and the stable conventions
+    // (and "/dup" for both). Sightline emits the stable ones only: say so where it matters.
+    for (String optIn : config.getList("otel.semconv-stability.opt-in")) {
+      if (optIn.endsWith("/dup")) {
+        io.sightline.bootstrap.AgentLog.warn("otel.semconv-stability.opt-in=" + optIn + ": Sightline emits only the"
+            + " stable semantic conventions (db.query.text, db.system.name, http.request.method), not the old ones"
+            + " beside them");
+      }
+    }
+
     String prometheusPort = config.getString("otel.exporter.prometheus.port");
     if (prometheusPort != null) {
       try {

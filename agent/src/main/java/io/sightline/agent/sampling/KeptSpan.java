@@ -22,7 +22,9 @@ final class KeptSpan implements ReadableSpan {
   KeptSpan(ReadableSpan span) {
     this.span = span;
     SpanContext original = span.getSpanContext();
-    this.context = SpanContext.create(original.getTraceId(), original.getSpanId(), TraceFlags.getSampled(),
+    // Sampled, keeping the other flags (the W3C random-trace-id bit).
+    this.context = SpanContext.create(original.getTraceId(), original.getSpanId(),
+        TraceFlags.fromByte((byte) (original.getTraceFlags().asByte() | TraceFlags.getSampled().asByte())),
         original.getTraceState());
   }
 

@@ -101,8 +101,11 @@ class OutcomeSamplingTest {
     for (SpanData span : exporter.getFinishedSpanItems()) {
       assertThat(span.getTraceId()).isEqualTo(root.getSpanContext().getTraceId());
       assertThat(span.getSpanContext().isSampled()).isTrue();
-      assertThat(span.getSpanContext().getTraceFlags()).isEqualTo(TraceFlags.getSampled());
+      // Sampled, with the flags the trace had besides (the SDK's random-trace-id bit).
+      assertThat(span.getSpanContext().getTraceFlags().asByte())
+          .isEqualTo((byte) (root.getSpanContext().getTraceFlags().asByte() | TraceFlags.getSampled().asByte()));
     }
+    assertThat(root.getSpanContext().getTraceFlags().asByte() & ~1).as("the SDK sets more than the sampled bit").isNotZero();
     List<SpanData> exported = exporter.getFinishedSpanItems();
     SpanData select = exported.get(0);
     assertThat(select.getSpanId()).isEqualTo(child.getSpanContext().getSpanId());

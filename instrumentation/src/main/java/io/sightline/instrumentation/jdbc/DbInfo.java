@@ -14,9 +14,11 @@ public final class DbInfo {
   private final String namespace;
   private final String serverAddress;
   private final int serverPort;
+  private final SqlSanitizer.Backslash backslash;
 
   DbInfo(String system, String namespace, String serverAddress, int serverPort) {
     this.system = system;
+    this.backslash = backslashOf(system);
     this.namespace = namespace == null || namespace.isEmpty() ? null : namespace;
     this.serverAddress = serverAddress == null || serverAddress.isEmpty() ? null : serverAddress;
     this.serverPort = serverPort;
@@ -47,7 +49,11 @@ public final class DbInfo {
    * {@code E'...'} strings are read with escapes whatever the system.
    */
   SqlSanitizer.Backslash backslash() {
-    switch (system) {
+    return backslash;
+  }
+
+  private static SqlSanitizer.Backslash backslashOf(String system) {
+    switch (system == null ? "" : system) {
       case "mysql":
       case "mariadb":
       case "clickhouse":

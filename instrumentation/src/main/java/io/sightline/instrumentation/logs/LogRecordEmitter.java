@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turns one application log event into an OpenTelemetry log record through the logs bridge,
  * shared by the Logback, Log4j2 and java.util.logging instrumentations.
  *
- * <p>No feedback loop: records of loggers named {@code io.sightline.*} (the agent and its
- * relocated SDK, which logs through java.util.logging) are never captured, nor anything logged
+ * <p>No feedback loop: records of the agent's own loggers ({@code io.sightline.agent.*},
+ * {@code .instrumentation.*}, {@code .bootstrap.*} and the relocated SDK under {@code .shaded.*},
+ * which logs through java.util.logging) are never captured, nor anything logged
  * while the agent exports (suppressed context) or while a record is being emitted on the thread.
  */
 public final class LogRecordEmitter {
@@ -31,6 +32,8 @@ public final class LogRecordEmitter {
   static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
   static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
   private static final String AGENT_PREFIX = "io.sightline.";
+  /** The agent's own packages: an application may well have loggers elsewhere under io.sightline. */
+  private static final String[] AGENT_PACKAGES = {"agent", "instrumentation", "bootstrap", "shaded"};
   private static final Severity[] BY_NUMBER = new Severity[25];
 
   static {
@@ -74,10 +77,24 @@ public final class LogRecordEmitter {
 
   /** Whether a record of this logger may be captured at all on this thread, now. */
   public boolean accepts(String loggerName) {
-    if (loggerName != null && loggerName.startsWith(AGENT_PREFIX)) {
+    if (loggerName != null && isAgents(loggerName)) {
       return false;
     }
     return !emitting.get()[0] && !Suppression.isSuppressed();
+  }
+
+  private static boolean isAgents(String loggerName) {
+    if (!loggerName.startsWith(AGENT_PREFIX)) {
+      return false;
+    }
+    for (String name : AGENT_PACKAGES) {
+      int end = AGENT_PREFIX.length() + name.length();
+      if (loggerName.startsWith(name, AGENT_PREFIX.length())
+          && (loggerName.length() == end || loggerName.charAt(end) == '.')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

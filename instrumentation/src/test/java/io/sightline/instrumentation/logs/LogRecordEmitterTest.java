@@ -79,6 +79,11 @@ class LogRecordEmitterTest {
     LogRecordEmitter emitter = new LogRecordEmitter(sdk, 1.0);
     assertThat(emitter.accepts("io.sightline.shaded.io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor")).isFalse();
     assertThat(emitter.accepts("orders.work")).isTrue();
+    assertThat(emitter.accepts("io.sightline.agent.AgentInstaller")).isFalse();
+    assertThat(emitter.accepts("io.sightline.instrumentation")).isFalse();
+    // An application of its own under io.sightline is the application's.
+    assertThat(emitter.accepts("io.sightline.testapps.boot.BootApp")).isTrue();
+    assertThat(emitter.accepts("io.sightline.agentsmith")).isTrue();
     try (Scope ignored = Suppression.suppress()) {
       assertThat(emitter.accepts("orders.work")).isFalse();
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Settings as PRODUCT.md section 2 defines them: precedence, kill switch, bad values. */
@@ -42,6 +43,27 @@ class AgentConfigurationIT {
       // Other modules stay on; only the switched-off one is missing from the start line.
       assertThat(app.stderrLines()).anyMatch(line -> line.contains("instrumentations=[")
           && !line.contains("java-http-server"));
+    }
+  }
+
+  /** Which instance, host and process: the resource says it, under what the configuration sets. */
+  @Test
+  void theResourceNamesTheInstanceHostAndProcess() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+         TestApp app = TestApp.app("jdk-http-server-app").exportTo(receiver)
+             .property("otel.resource.attributes", "host.name=pinned-host")
+             .property("otel.resource.disabled.keys", "os.description")
+             .start()) {
+      app.get("/hello");
+      Map<String, Object> resource = receiver.awaitSpans(s -> true, 1, WAIT).get(0).resourceAttributes();
+      assertThat((String) resource.get("service.instance.id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+      assertThat(resource).containsEntry("process.pid", app.pid())
+          .containsEntry("host.name", "pinned-host")
+          .containsEntry("os.type", "linux")
+          .containsEntry("telemetry.distro.name", "sightline")
+          .containsKey("process.runtime.version")
+          .containsKey("process.executable.path")
+          .doesNotContainKey("os.description");
     }
   }
 
