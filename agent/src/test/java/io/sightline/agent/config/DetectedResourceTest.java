@@ -42,6 +42,15 @@ class DetectedResourceTest {
   }
 
   @Test
+  void thePidIsWhereProcSelfLeads() throws IOException {
+    assertThat(DetectedResource.pid(root)).as("no /proc: ProcessHandle").isEqualTo(ProcessHandle.current().pid());
+    Files.createDirectories(root.resolve("proc/4242"));
+    Files.createSymbolicLink(root.resolve("proc/self"), root.resolve("proc/4242"));
+    assertThat(DetectedResource.pid(root)).isEqualTo(4242L);
+    assertThat(DetectedResource.pid(java.nio.file.Paths.get("/"))).isEqualTo(ProcessHandle.current().pid());
+  }
+
+  @Test
   void hostNameFromTheEnvironmentElseTheHostnameFile() throws IOException {
     assertThat(DetectedResource.hostName(Map.of(), root)).isNull();
     write("etc/hostname", "web-7\n");
