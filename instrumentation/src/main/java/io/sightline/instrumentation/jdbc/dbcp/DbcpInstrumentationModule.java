@@ -41,6 +41,7 @@ public final class DbcpInstrumentationModule extends InstrumentationModule {
     PoolHooks.register(NAME, metrics, HookIds.DBCP_POOL_CREATED, HookIds.DBCP_POOL_CLOSED,
         HookIds.DBCP_GET_CONNECTION, HookIds.DBCP_CONNECTION_CLOSE,
         (dataSource, config) -> poolName(dataSource),
+        dataSource -> dataSource, // the creation hook's configuration is the data source itself
         // DBCP wraps commons-pool's "Timeout waiting for idle object" in an SQLException.
         thrown -> thrown instanceof SQLException && thrown.getCause() instanceof NoSuchElementException);
   }

@@ -41,6 +41,7 @@ public final class HikariInstrumentationModule extends InstrumentationModule {
           String name = Getters.getString(config, "getPoolName");
           return name != null ? name : "HikariPool";
         },
+        pool -> Getters.field(pool, "config"), // HikariPool's public final HikariConfig config
         // HikariCP signals "request timed out" with this type and nothing else.
         thrown -> thrown instanceof java.sql.SQLTransientConnectionException);
   }

@@ -41,6 +41,23 @@ public final class Getters {
     }
   }
 
+  /**
+   * A public field's value, read through the target's own (public) class: HikariCP's pool keeps
+   * its configuration in a public field of a package-private base class. Null when there is none.
+   * Not cached: read once per pool, when a pool unknown to the agent is first used.
+   */
+  public static Object field(Object target, String name) {
+    if (target == null) {
+      return null;
+    }
+    try {
+      Class<?> type = target.getClass().getField(name).getType();
+      return MethodHandles.publicLookup().findGetter(target.getClass(), name, type).invoke(target);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
   /** A numeric getter's value, or -1. */
   public static long getLong(Object target, String getter) {
     Object value = get(target, getter);

@@ -41,6 +41,7 @@ public final class TomcatJdbcInstrumentationModule extends InstrumentationModule
           String name = Getters.getString(pool, "getName");
           return name != null ? name : "tomcat-jdbc";
         },
+        pool -> Getters.get(pool, "getPoolProperties"),
         thrown -> thrown.getClass().getName().equals("org.apache.tomcat.jdbc.pool.PoolExhaustedException"));
   }
 }
