@@ -12,6 +12,7 @@ import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -46,6 +47,11 @@ final class CompletableFutureInstrumentation implements TypeInstrumentation {
             .and(takesArgument(1, CompletionStage.class))
             .and(takesArgument(2, namedOneOf(CALLBACK_TYPES))),
         CompletableFutureInstrumentation.class.getName() + "$ThirdArgumentAdvice");
+    // completeAsync(supplier, executor) hands its JDK task straight to the executor, past every
+    // *Stage method; the one-argument form calls it.
+    target.applyAdvice(named("completeAsync").and(takesArguments(2))
+            .and(takesArgument(0, Supplier.class)).and(takesArgument(1, Executor.class)),
+        CompletableFutureInstrumentation.class.getName() + "$CompleteAsyncAdvice");
   }
 
   /**
@@ -60,6 +66,19 @@ final class CompletableFutureInstrumentation implements TypeInstrumentation {
       Object wrapped = Hooks.enter(HookIds.EXECUTORS_WRAP_CALLBACK, descriptor, callback, null);
       if (wrapped != null) {
         callback = wrapped;
+      }
+    }
+  }
+
+  /** As {@link SecondArgumentAdvice}, for the supplier of {@code completeAsync}. */
+  public static final class CompleteAsyncAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(
+        @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object supplier) {
+      Object wrapped = Hooks.enter(HookIds.EXECUTORS_WRAP_CALLBACK,
+          "(Ljava/util/concurrent/Executor;Ljava/util/function/Supplier;)V", supplier, null); // as asyncSupplyStage
+      if (wrapped != null) {
+        supplier = wrapped;
       }
     }
   }

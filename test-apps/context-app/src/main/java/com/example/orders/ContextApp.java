@@ -134,6 +134,8 @@ public final class ContextApp {
     FORK_JOIN.invoke(new Split(2));
     ForkJoinPool.commonPool().submit(() -> WORK.task("commonPool", 0)).get();
     CompletableFuture.supplyAsync(() -> "x", POOL).thenApplyAsync(x -> WORK.downstream("thenApplyAsync")).get();
+    // What Spring's @Async does with a CompletableFuture: a plain executor runs the JDK's task.
+    new CompletableFuture<String>().completeAsync(() -> WORK.downstream("completeAsync"), POOL).get();
     CompletableFuture<String> source = new CompletableFuture<>();
     CompletableFuture<String> dependent = source.thenApply(x -> WORK.downstream("stage"));
     Thread completer = new Thread(() -> source.complete("x"), "completer");

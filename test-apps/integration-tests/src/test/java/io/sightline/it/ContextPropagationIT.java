@@ -184,7 +184,7 @@ class ContextPropagationIT {
     String body = app.get("/variety").body();
     ReceivedSpan server = server("/variety");
     List<String> vias = new ArrayList<>(List.of("invokeAll-1", "invokeAll-2", "invokeAny", "schedule", "fork", "fork",
-        "fork", "fork", "thenApplyAsync", "stage"));
+        "fork", "fork", "thenApplyAsync", "completeAsync", "stage"));
     if (body.endsWith("virtual threads true")) {
       vias.addAll(List.of("virtual-submit", "virtual-execute"));
     }
