@@ -24,6 +24,11 @@ public final class Suppression {
 
   /** Makes the current context a suppressed one until the scope is closed. */
   public static Scope suppress() {
-    return Context.current().with(KEY, Boolean.TRUE).makeCurrent();
+    return suppressed(Context.current()).makeCurrent();
+  }
+
+  /** The context, marked as one in which nothing is traced. */
+  public static Context suppressed(Context context) {
+    return context.with(KEY, Boolean.TRUE);
   }
 }

@@ -64,6 +64,8 @@ final class AppApi {
   private final Method attributeKeyType;
   private final Method attributesForEach;
   private final Object propagators;
+  /** {@code InstrumentationUtil.shouldSuppressInstrumentation(Context)}, or null (API before 1.31). */
+  private final Method shouldSuppress;
   private final ConcurrentHashMap<Method, MethodHandle> defaultMethods = new ConcurrentHashMap<>();
 
   private AppApi(ClassLoader loader) throws ReflectiveOperationException {
@@ -109,6 +111,30 @@ final class AppApi {
     java.lang.reflect.Array.set(array, 1, baggage);
     Object composite = textMapPropagator.getMethod("composite", array.getClass()).invoke(null, array);
     propagators = load("context.propagation.ContextPropagators").getMethod("create", textMapPropagator).invoke(null, composite);
+
+    // The application's SDK marks its own exports with it (api.impl since 1.48, api.internal before).
+    Method suppress = null;
+    for (String util : new String[] {"api.impl.InstrumentationUtil", "api.internal.InstrumentationUtil"}) {
+      try {
+        suppress = load(util).getMethod("shouldSuppressInstrumentation", contextClass);
+        break;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        // not in this version of the API
+      }
+    }
+    shouldSuppress = suppress;
+  }
+
+  /** Whether the application's code asked that nothing be traced in this context (its SDK's exports). */
+  boolean suppresses(Object appContext) {
+    if (shouldSuppress == null) {
+      return false;
+    }
+    try {
+      return Boolean.TRUE.equals(shouldSuppress.invoke(null, appContext));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Null when it cannot be bridged. The view of the API that {@code anyApiClass} (a class of the application's API) belongs to. */

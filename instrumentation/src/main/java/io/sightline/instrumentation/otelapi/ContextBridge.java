@@ -5,6 +5,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
+import io.sightline.instrumentation.api.Suppression;
 
 /**
  * The application's {@code ContextStorage}, backed by the agent's: there is one current context
@@ -44,7 +45,9 @@ final class ContextBridge {
         span = Span.wrap(api.toAgentSpanContext(appSpan));
       }
     }
-    return base.with(APP_CONTEXT, appContext).with(span);
+    Context agent = base.with(APP_CONTEXT, appContext).with(span);
+    // InstrumentationUtil.suppressInstrumentation: the application's SDK exporting, say.
+    return api.suppresses(appContext) ? Suppression.suppressed(agent) : agent;
   }
 
   /** The application's view of the agent's current context. */

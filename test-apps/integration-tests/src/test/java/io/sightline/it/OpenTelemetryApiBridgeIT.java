@@ -127,6 +127,23 @@ class OpenTelemetryApiBridgeIT {
       manualAndAutomaticSpansShareOneTrace(app);
       assertThat(app.stderrLines()).noneMatch(l -> l.contains("Exception") || l.contains("WARN"));
     }
+
+    /**
+     * {@code InstrumentationUtil.suppressInstrumentation}, which the application's own SDK wraps its
+     * exports in: the HTTP call made inside is not traced, the one after it is.
+     */
+    @Test
+    void whatTheApplicationSuppressesIsNotTraced() {
+      assertThat(app.get("/suppressed-call").body()).isEqualTo("called");
+      ReceivedSpan outer = receiver.awaitSpans(s -> s.kind() == SpanKind.SPAN_KIND_SERVER
+          && "/suppressed-call".equals(s.attribute("url.path")), 1, WAIT).get(0);
+      List<ReceivedSpan> clients = receiver.awaitSpans(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT, 1, WAIT);
+      receiver.awaitSpans(s -> s.kind() == SpanKind.SPAN_KIND_SERVER, 3, WAIT); // both inner requests
+      clients = receiver.spans().stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT).toList();
+      assertThat(clients).extracting(s -> (String) s.attribute("url.full"))
+          .singleElement().satisfies(url -> assertThat(url).endsWith("/app-exported?suppressed=0"));
+      assertThat(clients.get(0).parentSpanId()).isEqualTo(outer.spanId());
+    }
   }
 
   @Nested

@@ -69,6 +69,13 @@ public final class ManualApp {
       }
       respond(exchange, "sdk " + span.getSpanContext().getTraceId() + "/" + span.getSpanContext().getSpanId());
     });
+    server.createContext("/suppressed-call", exchange -> {
+      // What the application's own SDK does around its exports: nothing in there is to be traced.
+      String base = "http://127.0.0.1:" + exchange.getLocalAddress().getPort() + "/app-exported?suppressed=";
+      io.opentelemetry.api.impl.InstrumentationUtil.suppressInstrumentation(() -> get(base + "1"));
+      get(base + "0");
+      respond(exchange, "called");
+    });
     server.createContext("/app-exported", exchange -> {
       StringBuilder out = new StringBuilder();
       for (SpanData span : APP_EXPORTED) {
@@ -80,6 +87,16 @@ public final class ManualApp {
     server.start();
     System.out.println("READY port=" + server.getAddress().getPort());
     System.out.flush();
+  }
+
+  private static void get(String url) {
+    try {
+      java.net.HttpURLConnection connection = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+      connection.getInputStream().readAllBytes();
+      connection.disconnect();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String manual(String orderId) {
