@@ -1,6 +1,7 @@
 package io.sightline.agent;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.sightline.agent.exporter.LazyOtlp;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.instrumentation.api.AgentContext;
 import io.sightline.instrumentation.api.InstrumentationModule;
@@ -91,7 +92,11 @@ public final class AgentInstaller {
     }
 
     long shutdownTimeout = Settings.getDurationMillis("sightline.shutdown.timeout", 5000);
-    Thread flush = new Thread(() -> telemetry.shutdown(shutdownTimeout), "sightline-shutdown");
+    Thread flush = new Thread(() -> {
+      // The JVM is exiting: one attempt per export, no backoff (LazyOtlp.shuttingDown).
+      LazyOtlp.shuttingDown();
+      telemetry.shutdown(shutdownTimeout);
+    }, "sightline-shutdown");
     Runtime.getRuntime().addShutdownHook(flush);
 
     AgentLog.info("Sightline " + version + " started in " + (System.nanoTime() - start) / 1_000_000 + " ms ("

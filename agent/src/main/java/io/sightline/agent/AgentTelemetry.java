@@ -175,13 +175,30 @@ final class AgentTelemetry {
   }
 
   /** Flushes what is pending, waiting at most {@code timeoutMillis}. */
+  /**
+   * Flushes and stops the SDK, waiting at most {@code timeoutMillis}. The SDK's shutdown blocks the
+   * calling thread in places (the periodic metric reader waits up to 5 s for its scheduler, then for
+   * its last export), so it runs on a daemon thread of its own and this thread waits for it only
+   * that long: the JVM's exit is never held longer, whatever the collector does.
+   */
   void shutdown(long timeoutMillis) {
-    if (sdk != null) {
-      CompletableResultCode result = sdk.shutdown();
-      result.join(timeoutMillis, TimeUnit.MILLISECONDS);
-      if (!result.isDone()) {
-        AgentLog.warn("telemetry flush did not finish within " + timeoutMillis + " ms at shutdown");
+    if (sdk == null) {
+      return;
+    }
+    CompletableResultCode done = new CompletableResultCode();
+    Thread flush = new Thread(() -> {
+      try {
+        sdk.shutdown().whenComplete(done::succeed);
+      } catch (RuntimeException e) {
+        done.fail();
       }
+    }, "sightline-sdk-shutdown");
+    flush.setDaemon(true);
+    flush.start();
+    done.join(timeoutMillis, TimeUnit.MILLISECONDS);
+    if (!done.isDone()) {
+      AgentLog.warn("telemetry flush did not finish within " + timeoutMillis + " ms at shutdown"
+          + " (sightline.shutdown.timeout); what was not exported is dropped");
     }
   }
 

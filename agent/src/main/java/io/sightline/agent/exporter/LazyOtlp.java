@@ -51,6 +51,11 @@ import java.util.function.Supplier;
  * for the creation. {@code flush} and {@code shutdown} never create the exporter.
  */
 public final class LazyOtlp {
+  /** The JVM is shutting down: the OTLP senders try each export once, with no backoff. */
+  public static void shuttingDown() {
+    UrlConnectionSender.shuttingDown();
+  }
+
   static final String NAME = "otlp";
 
   private LazyOtlp() {}

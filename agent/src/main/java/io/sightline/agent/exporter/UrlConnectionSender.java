@@ -125,8 +125,19 @@ final class UrlConnectionSender implements HttpSender {
     }
   }
 
+  /**
+   * Set when the JVM shuts down: each export is tried once, with no backoff. The shutdown hook's
+   * bound is short, and a collector that refuses now will not accept a second later; retries would
+   * only hold the JVM's exit (a {@code java -version} under {@code JAVA_TOOL_OPTIONS} took 6 s).
+   */
+  private static volatile boolean shuttingDown;
+
+  static void shuttingDown() {
+    shuttingDown = true;
+  }
+
   private HttpResponse sendWithRetries(MessageWriter request) throws IOException {
-    int maxAttempts = retryPolicy == null ? 1 : Math.max(1, retryPolicy.getMaxAttempts());
+    int maxAttempts = retryPolicy == null || shuttingDown ? 1 : Math.max(1, retryPolicy.getMaxAttempts());
     long backoffNanos = retryPolicy == null ? 0 : retryPolicy.getInitialBackoff().toNanos();
     for (int attempt = 1; ; attempt++) {
       HttpResponse response;
@@ -139,6 +150,9 @@ final class UrlConnectionSender implements HttpSender {
         if (attempt >= maxAttempts || !isRetryable(e)) {
           throw e;
         }
+      }
+      if (shuttingDown) {
+        throw new IOException("not retried: the JVM is shutting down");
       }
       sleepBefore(attempt, backoffNanos);
       backoffNanos = Math.min((long) (backoffNanos * retryPolicy.getBackoffMultiplier()),

@@ -133,7 +133,10 @@ public final class DroppedTelemetryMonitor implements MetricReader {
   /** Counters only: everything else is dropped at the source, so this reader costs nearly nothing. */
   @Override
   public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
-    return instrumentType == InstrumentType.COUNTER ? Aggregation.sum() : Aggregation.drop();
+    // The SDK's processors count with counters; the agent's own (EncodedBatcher) with observable
+    // counters, read at collection: both kinds, and nothing else.
+    return instrumentType == InstrumentType.COUNTER || instrumentType == InstrumentType.OBSERVABLE_COUNTER
+        ? Aggregation.sum() : Aggregation.drop();
   }
 
   @Override

@@ -37,6 +37,27 @@ class DroppedTelemetryMonitorTest {
     }
   }
 
+  /** The agent's own export processors report their counts as observable counters, read at collection. */
+  @Test
+  void readsTheObservableCountersOfTheAgentsOwnProcessors() {
+    DroppedTelemetryMonitor monitor = new DroppedTelemetryMonitor(3_600_000, () -> 0, () -> 0, 2048);
+    AtomicLong queueFull = new AtomicLong();
+    try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(monitor).build();
+         StderrCapture stderr = new StderrCapture()) {
+      provider.get("io.sightline.export").counterBuilder("otel.sdk.processor.span.processed").buildWithCallback(m -> {
+        m.record(500);
+        m.record(queueFull.get(), Attributes.of(ERROR_TYPE, "queue_full"));
+      });
+      monitor.check();
+      queueFull.set(1029);
+      monitor.check();
+      assertThat(stderr.lines()).containsExactly(
+          "[sightline] WARN telemetry dropped since the last report: 1029 spans, 0 log records (export queue full"
+              + " or export failed; is the exporter endpoint reachable? otel.bsp.max.queue.size /"
+              + " otel.blrp.max.queue.size bound the queues)");
+    }
+  }
+
   @Test
   void warnsAboutSpansAndRecordsTheOutcomeBuffersLetGoInLinesOfTheirOwn() {
     AtomicLong letGo = new AtomicLong();
@@ -72,6 +93,8 @@ class DroppedTelemetryMonitorTest {
     assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.HISTOGRAM))
         .isEqualTo(io.opentelemetry.sdk.metrics.Aggregation.drop());
     assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.COUNTER))
+        .isEqualTo(io.opentelemetry.sdk.metrics.Aggregation.sum());
+    assertThat(monitor.getDefaultAggregation(io.opentelemetry.sdk.metrics.InstrumentType.OBSERVABLE_COUNTER))
         .isEqualTo(io.opentelemetry.sdk.metrics.Aggregation.sum());
   }
 }

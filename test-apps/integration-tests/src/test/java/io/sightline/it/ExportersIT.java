@@ -110,6 +110,66 @@ class ExportersIT {
     }
   }
 
+  /**
+   * A collector that refuses connections: the agent says what it dropped (the export processors'
+   * own counters), and the JVM's exit is not held by retries to it.
+   */
+  @Test
+  void aRefusingCollectorIsReportedAndDoesNotHoldTheExit() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    TestApp app = TestApp.app("jdk-http-server-app")
+        .property("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + closedPort)
+        .property("otel.bsp.max.queue.size", "16")
+        .property("sightline.telemetry.drop-warning-interval", "1s")
+        .start();
+    try {
+      for (int i = 0; i < 100; i++) {
+        app.get("/hello");
+      }
+      Wait.until(app::stderrLines, lines -> lines.stream().anyMatch(l -> l.startsWith(
+          "[sightline] WARN telemetry dropped since the last report: ")), Duration.ofSeconds(20), "the drop warning");
+    } finally {
+      long start = System.nanoTime();
+      app.stop();
+      // Without retries at shutdown the flush fails at once; with them it took the whole 5 s bound.
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("exit").isLessThan(4_000);
+    }
+  }
+
+  /**
+   * A collector that accepts and never answers holds the exit no longer than the shutdown timeout
+   * (the SDK's own shutdown blocks for up to 5 s in its metric reader, then waits for the export).
+   */
+  @Test
+  void aSilentCollectorHoldsTheExitOnlyForTheShutdownTimeout() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        List<java.net.Socket> open = new ArrayList<>();
+        while (!silent.isClosed()) {
+          try {
+            open.add(silent.accept()); // read nothing, answer nothing
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      }, "silent-collector");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      TestApp app = TestApp.app("jdk-http-server-app")
+          .property("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + silent.getLocalPort())
+          .property("sightline.shutdown.timeout", "1s")
+          .property("otel.bsp.schedule.delay", "60000") // the span waits for the flush at shutdown
+          .start();
+      app.get("/hello");
+      long start = System.nanoTime();
+      app.stop();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("exit").isLessThan(3_500);
+    }
+  }
+
   @Test
   void runningTheJarPrintsUsage() throws Exception {
     Process process = new ProcessBuilder(Project.java(), "-jar", Project.agentJar().toString())
