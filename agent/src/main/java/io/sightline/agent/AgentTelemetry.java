@@ -108,7 +108,7 @@ final class AgentTelemetry {
               builder.setExemplarFilter(outcomes.exemplarFilter());
             }
             return builder.registerMetricReader(new DroppedTelemetryMonitor(
-                Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000),
+                dropWarningInterval(),
                 outcomes::spansLetGo, outcomes::recordsLetGo, outcomes.bufferSize()));
           })
           // The SDK's per-span counters (otel.sdk.span.started / live) would cost on every request
@@ -200,6 +200,16 @@ final class AgentTelemetry {
       AgentLog.warn("telemetry flush did not finish within " + timeoutMillis + " ms at shutdown"
           + " (sightline.shutdown.timeout); what was not exported is dropped");
     }
+  }
+
+  /** {@code sightline.telemetry.drop-warning-interval}: more than zero, else a warning and a minute. */
+  private static long dropWarningInterval() {
+    long millis = Settings.getDurationMillis(DroppedTelemetryMonitor.INTERVAL_KEY, 60_000);
+    if (millis > 0) {
+      return millis;
+    }
+    Settings.warnInvalid(DroppedTelemetryMonitor.INTERVAL_KEY, millis + "ms", "60000ms");
+    return 60_000;
   }
 
   private static String summarize(ConfigProperties config, Map<String, String> overrides) {

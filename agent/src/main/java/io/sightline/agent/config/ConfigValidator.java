@@ -2,6 +2,7 @@ package io.sightline.agent.config;
 
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.sightline.instrumentation.api.Settings;
+import java.math.BigInteger;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +23,7 @@ import java.util.regex.Pattern;
  * that value. Parsing itself stays with autoconfigure.
  */
 public final class ConfigValidator {
-  private static final Pattern DURATION = Pattern.compile("\\d+\\s*(ms|s|m|h|d|us|ns)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|us|ns)?");
   private static final Set<String> SAMPLERS = new LinkedHashSet<>(Arrays.asList(
       "always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off",
       "parentbased_traceidratio", "jaeger_remote", "parentbased_jaeger_remote"));
@@ -67,7 +70,7 @@ public final class ConfigValidator {
     if (samplerArg != null) {
       try {
         double ratio = Double.parseDouble(samplerArg);
-        if (ratio < 0 || ratio > 1) {
+        if (!(ratio >= 0 && ratio <= 1)) { // NaN too
           replace("otel.traces.sampler.arg", samplerArg, "1.0");
         }
       } catch (NumberFormatException e) {
@@ -118,6 +121,7 @@ public final class ConfigValidator {
             "Sightline exports OTLP over HTTP only (no gRPC sender is bundled); point the endpoint at the collector's HTTP port, usually 4318");
       }
       duration(prefix + ".timeout", "10000ms");
+      headers(prefix + ".headers");
       String compression = config.getString(prefix + ".compression");
       if (compression != null && !"gzip".equals(compression) && !"none".equals(compression)) {
         replace(prefix + ".compression", compression, "none");
@@ -150,10 +154,61 @@ public final class ConfigValidator {
     }
   }
 
+  /**
+   * A duration the SDK will take: digits and a unit, more than zero (a reader's interval of 0 is
+   * refused by the SDK, which then exports nothing at all), and no more than a year (longer does
+   * not fit the SDK's arithmetic).
+   */
   private void duration(String key, String fallback) {
     String value = config.getString(key);
-    if (value != null && !DURATION.matcher(value.trim()).matches()) {
+    if (value == null) {
+      return;
+    }
+    Matcher parts = DURATION.matcher(value.trim());
+    if (!parts.matches() || !inRange(parts.group(1), parts.group(2))) {
       replace(key, value, fallback);
+    }
+  }
+
+  private static final BigInteger MAX_NANOS = BigInteger.valueOf(TimeUnit.DAYS.toNanos(365));
+
+  /** More than zero, at most a year; a bare number is milliseconds, as for the SDK. */
+  private static boolean inRange(String digits, String unit) {
+    BigInteger nanos = new BigInteger(digits).multiply(BigInteger.valueOf(nanosPer(unit == null ? "ms" : unit)));
+    return nanos.signum() > 0 && nanos.compareTo(MAX_NANOS) <= 0;
+  }
+
+  private static long nanosPer(String unit) {
+    switch (unit) {
+      case "ns": return 1L;
+      case "us": return 1_000L;
+      case "s": return 1_000_000_000L;
+      case "m": return TimeUnit.MINUTES.toNanos(1);
+      case "h": return TimeUnit.HOURS.toNanos(1);
+      case "d": return TimeUnit.DAYS.toNanos(1);
+      default: return 1_000_000L;
+    }
+  }
+
+  /** {@code key=value,key=value}: an entry without a key and a value is dropped, not the exporter. */
+  private void headers(String key) {
+    String value = config.getString(key);
+    if (value == null || value.trim().isEmpty()) {
+      return;
+    }
+    List<String> kept = new ArrayList<>();
+    String[] entries = value.split(",");
+    for (String entry : entries) {
+      int eq = entry.indexOf('=');
+      if (eq > 0 && !entry.substring(0, eq).trim().isEmpty() && !entry.substring(eq + 1).trim().isEmpty()) {
+        kept.add(entry.trim());
+      }
+    }
+    if (kept.size() != entries.length) {
+      // Header values are often secrets: the warning names the entries dropped by count only.
+      io.sightline.bootstrap.AgentLog.warn("invalid value for " + key + ": " + (entries.length - kept.size())
+          + " of " + entries.length + " entries are not key=value; they are left out");
+      overrides.put(key, String.join(",", kept));
     }
   }
 

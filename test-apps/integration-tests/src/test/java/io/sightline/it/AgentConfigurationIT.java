@@ -125,6 +125,31 @@ class AgentConfigurationIT {
     }
   }
 
+  /** Values the SDK would refuse, stopping all telemetry: each is replaced, with one warning naming it. */
+  @Test
+  void valuesTheSdkWouldRefuseAreReplacedAndTelemetryFlows() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        TestApp app = TestApp.app("jdk-http-server-app").exportTo(receiver)
+            .property("otel.metric.export.interval", "0")
+            .property("otel.metric.export.timeout", "99999999999999999999")
+            .property("sightline.telemetry.drop-warning-interval", "0")
+            .property("otel.exporter.otlp.headers", "garbage")
+            .property("otel.traces.sampler", "traceidratio")
+            .property("otel.traces.sampler.arg", "NaN")
+            .start()) {
+      assertThat(app.get("/hello").statusCode()).isEqualTo(200);
+      ReceivedSpan span = receiver.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER, 1, WAIT).get(0);
+      assertThat(span.name()).isEqualTo("GET /hello");
+      List<String> warnings = app.stderrLines().stream().filter(l -> l.startsWith("[sightline] WARN")).toList();
+      assertThat(warnings).containsExactlyInAnyOrder(
+          "[sightline] WARN invalid value for otel.metric.export.interval: '0'; using 60000ms",
+          "[sightline] WARN invalid value for otel.metric.export.timeout: '99999999999999999999'; using 30000ms",
+          "[sightline] WARN invalid value for sightline.telemetry.drop-warning-interval: '0ms'; using 60000ms",
+          "[sightline] WARN invalid value for otel.exporter.otlp.headers: 1 of 1 entries are not key=value; they are left out",
+          "[sightline] WARN invalid value for otel.traces.sampler.arg: 'NaN'; using 1.0");
+    }
+  }
+
   @Test
   void grpcProtocolIsExplainedAndHttpIsUsed() {
     try (OtlpReceiver receiver = OtlpReceiver.start();
