@@ -114,8 +114,8 @@ public final class ClientUrl {
     }
     int q = rest.indexOf('?');
     if (q < 0) {
-      return rest;
+      return QueryRedactor.redactPathParameters(rest);
     }
-    return rest.substring(0, q + 1) + redactor.redact(rest.substring(q + 1));
+    return QueryRedactor.redactPathParameters(rest.substring(0, q)) + "?" + redactor.redact(rest.substring(q + 1));
   }
 }

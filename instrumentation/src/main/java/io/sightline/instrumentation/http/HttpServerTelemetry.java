@@ -101,7 +101,8 @@ public final class HttpServerTelemetry {
     String rawMethod = getter.method(request);
     String method = SemanticAttributes.normalizeMethod(rawMethod);
     String scheme = getter.scheme(request);
-    String path = getter.path(request);
+    // A session id in the path (;jsessionid=...) is a credential: never recorded, never a route.
+    String path = QueryRedactor.redactPathParameters(getter.path(request));
     String route = getter.route(request);
     if (route == null && normalizeRoutes) {
       route = RouteNormalizer.normalize(path);
