@@ -21,6 +21,16 @@ public final class JdkHttpServerInstrumentationModule extends InstrumentationMod
     super(NAME);
   }
 
+  /**
+   * Only where the JDK's server is in the boot layer: a JVM started with a reduced module graph
+   * (a tool such as {@code jcmd} under {@code JAVA_TOOL_OPTIONS}, a jlinked or modular application
+   * without {@code jdk.httpserver}) cannot load the tracing filter, and has no such server to trace.
+   */
+  @Override
+  public boolean defaultEnabled() {
+    return ModuleLayer.boot().findModule("jdk.httpserver").isPresent();
+  }
+
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
     return List.of(new ServerImplInstrumentation(), new FilterChainInstrumentation());
