@@ -7,11 +7,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,7 +28,8 @@ final class OutcomeBuffer implements SpanProcessor {
   private final SpanProcessor delegate;
   private final boolean keepErrors;
   private final long slowerThanNanos;
-  private final Stripe[] stripes = new Stripe[STRIPES];
+  @SuppressWarnings("unchecked")
+  private final WaitingTraces<ReadableSpan>[] stripes = new WaitingTraces[STRIPES];
   private final AtomicLong kept = new AtomicLong();
   private final AtomicLong evicted = new AtomicLong();
   private final Listener listener;
@@ -53,7 +50,7 @@ final class OutcomeBuffer implements SpanProcessor {
     this.slowerThanNanos = slowerThanNanos;
     int perStripe = Math.max(1, maxSpans / STRIPES);
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Stripe(perStripe);
+      stripes[i] = new WaitingTraces<>(perStripe, evicted);
     }
   }
 
@@ -79,13 +76,20 @@ final class OutcomeBuffer implements SpanProcessor {
     boolean localRoot = !parent.isValid() || parent.isRemote();
     List<ReadableSpan> export;
     // Bits of the trace id's hash above those that pick a decision slot within the stripe.
-    Stripe stripe = stripes[(traceId.hashCode() >>> 8) & (STRIPES - 1)];
+    WaitingTraces<ReadableSpan> stripe = stripes[(traceId.hashCode() >>> 8) & (STRIPES - 1)];
     if (localRoot) {
       boolean keep = keeps(span);
-      export = stripe.decide(traceId, keep, span);
+      export = stripe.decide(traceId, keep);
+      if (keep) {
+        if (export == null) {
+          export = List.of(span);
+        } else {
+          export.add(span);
+        }
+      }
       listener.decided(traceId, keep);
     } else {
-      export = stripe.add(traceId, span);
+      export = stripe.addUnlessDecided(traceId, span) == RecentDecisions.KEPT ? List.of(span) : null;
     }
     if (export != null) {
       kept.addAndGet(export.size());
@@ -143,66 +147,5 @@ final class OutcomeBuffer implements SpanProcessor {
   @Override
   public String toString() {
     return "OutcomeBuffer{keepErrors=" + keepErrors + ", slowerThanNanos=" + slowerThanNanos + ", " + delegate + "}";
-  }
-
-  /** A sixteenth of the traces (by trace id), under their own lock. */
-  private final class Stripe {
-    private final int maxSpans;
-    private final Map<String, List<ReadableSpan>> waiting = new HashMap<>();
-    // The last decisions, direct-mapped by trace id: one slot written per root, nothing allocated.
-    private final RecentDecisions decisions = new RecentDecisions();
-    private int spans;
-
-    Stripe(int maxSpans) {
-      this.maxSpans = maxSpans;
-    }
-
-    /** Keeps a span of a local trace until its root ends; the spans to export, if already decided. */
-    synchronized List<ReadableSpan> add(String traceId, ReadableSpan span) {
-      int decision = decisions.lookup(traceId);
-      if (decision != RecentDecisions.UNKNOWN) {
-        return decision == RecentDecisions.KEPT ? List.of(span) : null;
-      }
-      if (spans >= maxSpans) {
-        // Room first: the trace let go may be this one, which then starts again with this span.
-        evictOne();
-      }
-      List<ReadableSpan> trace = waiting.computeIfAbsent(traceId, id -> new ArrayList<>(4));
-      trace.add(span);
-      spans++;
-      return null;
-    }
-
-    synchronized boolean kept(String traceId) {
-      return decisions.lookup(traceId) == RecentDecisions.KEPT;
-    }
-
-    /** Lets one waiting trace go (any: the bound is what matters), to make room. */
-    private void evictOne() {
-      Iterator<List<ReadableSpan>> it = waiting.values().iterator();
-      if (it.hasNext()) {
-        List<ReadableSpan> trace = it.next();
-        it.remove();
-        spans -= trace.size();
-        evicted.addAndGet(trace.size());
-      }
-    }
-
-    /** The local root ended: what waited with it, and the root, if kept; null if not. */
-    synchronized List<ReadableSpan> decide(String traceId, boolean keep, ReadableSpan root) {
-      List<ReadableSpan> trace = spans == 0 ? null : waiting.remove(traceId);
-      if (trace != null) {
-        spans -= trace.size();
-      }
-      decisions.record(traceId, keep);
-      if (!keep) {
-        return null;
-      }
-      if (trace == null) {
-        return List.of(root);
-      }
-      trace.add(root);
-      return trace;
-    }
   }
 }

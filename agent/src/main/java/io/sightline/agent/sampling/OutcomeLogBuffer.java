@@ -7,11 +7,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.sightline.instrumentation.logs.LogSampleRatio;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,7 +30,8 @@ final class OutcomeLogBuffer implements LogRecordProcessor {
   private final LogRecordProcessor delegate;
   private final LogSampleRatio ratio;
   private final boolean waitForOutcome;
-  private final Stripe[] stripes = new Stripe[STRIPES];
+  @SuppressWarnings("unchecked")
+  private final WaitingTraces<Waiting>[] stripes = new WaitingTraces[STRIPES];
   private final AtomicLong evicted = new AtomicLong();
 
   /**
@@ -48,7 +45,7 @@ final class OutcomeLogBuffer implements LogRecordProcessor {
     this.waitForOutcome = waitForOutcome;
     int perStripe = Math.max(1, maxRecords / STRIPES);
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Stripe(perStripe);
+      stripes[i] = new WaitingTraces<>(perStripe, evicted);
     }
   }
 
@@ -64,7 +61,7 @@ final class OutcomeLogBuffer implements LogRecordProcessor {
       return;
     }
     String traceId = span.getTraceId();
-    if (stripe(traceId).addOrDecided(traceId, context, record)) {
+    if (stripe(traceId).addUnlessDecided(traceId, new Waiting(context, record)) == RecentDecisions.KEPT) {
       delegate.onEmit(context, record);
     }
   }
@@ -79,7 +76,7 @@ final class OutcomeLogBuffer implements LogRecordProcessor {
     }
   }
 
-  private Stripe stripe(String traceId) {
+  private WaitingTraces<Waiting> stripe(String traceId) {
     // As OutcomeBuffer: bits of the hash above those that pick a decision slot.
     return stripes[(traceId.hashCode() >>> 8) & (STRIPES - 1)];
   }
@@ -111,52 +108,6 @@ final class OutcomeLogBuffer implements LogRecordProcessor {
     Waiting(Context context, ReadWriteLogRecord record) {
       this.context = context;
       this.record = record;
-    }
-  }
-
-  /** A sixteenth of the traces (by trace id), under their own lock. */
-  private final class Stripe {
-    private final int maxRecords;
-    private final Map<String, List<Waiting>> waiting = new HashMap<>();
-    private final RecentDecisions decisions = new RecentDecisions();
-    private int records;
-
-    Stripe(int maxRecords) {
-      this.maxRecords = maxRecords;
-    }
-
-    /** Holds the record until its trace is decided; true if it was kept already (export it now). */
-    synchronized boolean addOrDecided(String traceId, Context context, ReadWriteLogRecord record) {
-      int decision = decisions.lookup(traceId);
-      if (decision != RecentDecisions.UNKNOWN) {
-        return decision == RecentDecisions.KEPT;
-      }
-      if (records >= maxRecords) {
-        evictOne();
-      }
-      waiting.computeIfAbsent(traceId, id -> new ArrayList<>(4)).add(new Waiting(context, record));
-      records++;
-      return false;
-    }
-
-    private void evictOne() {
-      Iterator<List<Waiting>> it = waiting.values().iterator();
-      if (it.hasNext()) {
-        List<Waiting> trace = it.next();
-        it.remove();
-        records -= trace.size();
-        evicted.addAndGet(trace.size());
-      }
-    }
-
-    /** What waited for this trace, if it was kept; null otherwise. */
-    synchronized List<Waiting> decide(String traceId, boolean keep) {
-      List<Waiting> trace = records == 0 ? null : waiting.remove(traceId);
-      if (trace != null) {
-        records -= trace.size();
-      }
-      decisions.record(traceId, keep);
-      return keep ? trace : null;
     }
   }
 }
