@@ -11,6 +11,7 @@ import io.sightline.testing.Project;
 import io.sightline.testing.ReceivedMetric;
 import io.sightline.testing.ReceivedSpan;
 import io.sightline.testing.TestApp;
+import io.sightline.testing.Wait;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,8 @@ class LateAttachIT {
       } finally {
         vm.detach();
       }
-      assertThat(app.output()).contains("Sightline").contains("started");
+      // loadAgent returns once agentmain has; its start line reaches this JVM a moment later.
+      Wait.until(app::output, out -> out.contains("Sightline") && out.contains("started"), WAIT, "the agent's start line");
 
       assertThat(app.get("/users/98765").statusCode()).isEqualTo(200);
       assertThat(app.get("/users/98766").headers().firstValue("X-Request-ID")).isPresent();
