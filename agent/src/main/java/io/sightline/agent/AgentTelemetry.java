@@ -31,10 +31,10 @@ import io.sightline.agent.metrics.DroppedTelemetryMonitor;
 import io.sightline.agent.metrics.MetricViews;
 import io.sightline.agent.metrics.OverflowWarningReader;
 import io.sightline.agent.sampling.OutcomeSampling;
-import io.sightline.instrumentation.logs.LogSampleRatio;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.AgentSettings;
 import io.sightline.instrumentation.api.Settings;
+import io.sightline.instrumentation.logs.LogSampleRatio;
 import io.sightline.instrumentation.api.Suppression;
 import java.util.Collection;
 import java.util.HashMap;
@@ -174,7 +174,6 @@ final class AgentTelemetry {
     return summary;
   }
 
-  /** Flushes what is pending, waiting at most {@code timeoutMillis}. */
   /**
    * Flushes and stops the SDK, waiting at most {@code timeoutMillis}. The SDK's shutdown blocks the
    * calling thread in places (the periodic metric reader waits up to 5 s for its scheduler, then for
