@@ -32,6 +32,11 @@ final class JsonReport {
         g.writeNumberField("requests", r.count());
         g.writeNumberField("errors", r.errors());
         g.writeNumberField("errorRate", r.errorRate());
+        Map.Entry<String, Long> topError = r.topErrorType();
+        if (topError != null) {
+          g.writeStringField("topErrorType", topError.getKey());
+          g.writeNumberField("topErrorTypeCount", topError.getValue());
+        }
         g.writeNumberField("p50Ms", Durations.millis(r.percentile(50)));
         g.writeNumberField("p99Ms", Durations.millis(r.percentile(99)));
         g.writeNumberField("maxMs", Durations.millis(r.max()));

@@ -3,7 +3,9 @@ package io.sightline.agent.diagnose;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
@@ -23,6 +25,8 @@ final class RouteStats {
   private long[] durations = new long[64];
   private int count;
   private long errors;
+  /** The failed requests by {@code error.type} (an exception class or a status code). */
+  private final Map<String, Long> errorTypes = new HashMap<>();
   private boolean sorted;
   private final PriorityQueue<Request> slowest = new PriorityQueue<>(SLOWEST_FIRST.reversed());
 
@@ -59,6 +63,10 @@ final class RouteStats {
     sorted = false;
     if (span.error) {
       errors++;
+      String type = span.attribute("error.type");
+      if (type != null) {
+        errorTypes.merge(type, 1L, Long::sum);
+      }
     }
     if (slowest.size() < SLOWEST_KEPT || duration > slowest.peek().durationNanos) {
       slowest.add(new Request(span.traceId, span.spanId, duration, span.error, sequence, this));
@@ -74,6 +82,21 @@ final class RouteStats {
 
   long errors() {
     return errors;
+  }
+
+  /**
+   * The most common {@code error.type} of the route's failed requests and how many had it; null
+   * when none failed or none said why.
+   */
+  Map.Entry<String, Long> topErrorType() {
+    Map.Entry<String, Long> top = null;
+    for (Map.Entry<String, Long> type : errorTypes.entrySet()) {
+      if (top == null || type.getValue() > top.getValue()
+          || (type.getValue().equals(top.getValue()) && type.getKey().compareTo(top.getKey()) < 0)) {
+        top = type;
+      }
+    }
+    return top;
   }
 
   double errorRate() {

@@ -41,6 +41,7 @@ final class TextReport {
       }
     }
     routes.print(out, "  ");
+    writeErrors(d, out);
 
     for (SlowRequests slow : d.slowRoutes) {
       out.println();
@@ -136,6 +137,25 @@ final class TextReport {
     }
     return "not visible in spans, and the file has no " + PoolMetrics.WAIT_TIME + " or pending_requests metrics"
         + " (otel.metrics.exporter=otlp-file exports them).";
+  }
+
+  /** What the failed requests of each route failed with: its most common error.type. */
+  private static void writeErrors(Diagnosis d, PrintWriter out) {
+    TextTable errors = new TextTable("ROUTE", ">ERRORS", "MOST COMMON ERROR (error.type)");
+    boolean any = false;
+    for (RouteStats r : d.routes) {
+      Map.Entry<String, Long> top = r.topErrorType();
+      if (top != null) {
+        any = true;
+        errors.row((d.severalServices ? r.service + " " : "") + r.route, Long.toString(r.errors()),
+            top.getKey() + " (" + top.getValue() + " of " + r.errors() + ")");
+      }
+    }
+    if (any) {
+      out.println();
+      out.println("FAILED REQUESTS BY ROUTE");
+      errors.print(out, "  ");
+    }
   }
 
   private static String percent(double share) {

@@ -64,6 +64,11 @@ class DiagnoseIT {
     assertThat(lines.subList(header + 3, header + 5)).anySatisfy(
         l -> assertThat(l).matches("  GET /hello +10 +0 +0\\.0% +" + duration + " +" + duration + " +" + duration));
 
+    // What the failed requests failed with: here the status code the JDK server reported as error.type.
+    int failed = lines.indexOf("FAILED REQUESTS BY ROUTE");
+    assertThat(failed).as(text.out).isGreaterThan(header);
+    assertThat(lines.get(failed + 2)).matches("  GET /status/\\{id} +2 +500 \\(2 of 2\\)");
+
     String cause = "In the slowest request of GET /sleep, 100% of the time is spent in GET /sleep itself,"
         + " outside any child span (its own code: CPU, locks, sleeps, or calls that are not traced).";
     int top = lines.indexOf("TOP CAUSE");
@@ -74,7 +79,8 @@ class DiagnoseIT {
 
     Run json = diagnose("--json", file.toString());
     assertThat(json.exit).isZero();
-    assertThat(json.out).contains("\"topCause\" : \"" + cause + "\"");
+    assertThat(json.out).contains("\"topCause\" : \"" + cause + "\"")
+        .contains("\"topErrorType\" : \"500\"").contains("\"topErrorTypeCount\" : 2");
 
     Run missing = diagnose(dir.resolve("nothing-here.jsonl").toString());
     assertThat(missing.exit).isEqualTo(2);
