@@ -31,6 +31,7 @@ import io.sightline.agent.metrics.DroppedTelemetryMonitor;
 import io.sightline.agent.metrics.MetricViews;
 import io.sightline.agent.metrics.OverflowWarningReader;
 import io.sightline.agent.sampling.OutcomeSampling;
+import io.sightline.agent.trace.AgentOpenTelemetry;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.AgentSettings;
 import io.sightline.instrumentation.api.Settings;
@@ -47,12 +48,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code otel.*} settings, after {@link ConfigValidator} has replaced malformed values.
  */
 final class AgentTelemetry {
+  /** {@code false}: the instrumentations' spans are the SDK's own rather than the agent's own ({@code FlatSpan}). */
+  static final String AGENT_SPANS_KEY = "sightline.traces.agent-spans";
+
   private final OpenTelemetrySdk sdk;
+  /** What the instrumentations are given: the SDK, with the agent's own spans unless switched off. */
+  private final OpenTelemetry instrumented;
   private final String summary;
 
   private AgentTelemetry(OpenTelemetrySdk sdk, String summary) {
     this.sdk = sdk;
     this.summary = summary;
+    if (sdk == null) {
+      instrumented = OpenTelemetry.noop();
+    } else if (Settings.getBoolean(AGENT_SPANS_KEY, true)) {
+      instrumented = AgentOpenTelemetry.over(sdk);
+    } else {
+      instrumented = sdk;
+    }
   }
 
   static AgentTelemetry start(ClassLoader agentLoader, String version) {
@@ -167,7 +180,7 @@ final class AgentTelemetry {
   }
 
   OpenTelemetry openTelemetry() {
-    return sdk == null ? OpenTelemetry.noop() : sdk;
+    return instrumented;
   }
 
   String summary() {

@@ -6,6 +6,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.sightline.agent.trace.FlatSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,7 +113,11 @@ final class OutcomeBuffer implements SpanProcessor {
     if (slowerThanNanos > 0 && root.getLatencyNanos() >= slowerThanNanos) {
       return true;
     }
-    return keepErrors && root.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR;
+    if (!keepErrors) {
+      return false;
+    }
+    StatusData status = root instanceof FlatSpan ? ((FlatSpan) root).status() : root.toSpanData().getStatus();
+    return status.getStatusCode() == StatusCode.ERROR;
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.sightline.agent.trace.FlatSpan;
 import java.util.function.Supplier;
 
 /**
@@ -17,25 +18,34 @@ import java.util.function.Supplier;
 public final class EncodedSpanProcessor extends EncodedProcessor<ReadableSpan> implements SpanProcessor {
   static final EncodedBatcher.Signal SPANS = new EncodedBatcher.Signal("span", "sightline-span-export",
       "otel.sdk.processor.span", "span", "batching_span_processor", "spans", "io.opentelemetry.sdk.trace");
-  static final EncodedBatcher.Codec<ReadableSpan, SpanData> CODEC = new EncodedBatcher.Codec<ReadableSpan, SpanData>() {
+  /**
+   * An ended {@link FlatSpan} is its own data (nothing changes after its end) and is encoded from its
+   * fields; any other span through its {@code SpanData} copy.
+   */
+  static final EncodedBatcher.Codec<ReadableSpan, Object> CODEC = new EncodedBatcher.Codec<ReadableSpan, Object>() {
     @Override
-    public SpanData data(ReadableSpan span) {
-      return span.toSpanData();
+    public Object data(ReadableSpan span) {
+      return span instanceof FlatSpan ? span : span.toSpanData();
     }
 
     @Override
-    public Resource resource(SpanData data) {
-      return data.getResource();
+    public Resource resource(Object data) {
+      return data instanceof FlatSpan ? ((FlatSpan) data).resource() : ((SpanData) data).getResource();
     }
 
     @Override
-    public InstrumentationScopeInfo scope(SpanData data) {
-      return data.getInstrumentationScopeInfo();
+    public InstrumentationScopeInfo scope(Object data) {
+      return data instanceof FlatSpan
+          ? ((FlatSpan) data).getInstrumentationScopeInfo() : ((SpanData) data).getInstrumentationScopeInfo();
     }
 
     @Override
-    public void encode(ProtoBuffer out, SpanData data) {
-      OtlpSpanEncoder.span(out, data);
+    public void encode(ProtoBuffer out, Object data) {
+      if (data instanceof FlatSpan) {
+        OtlpSpanEncoder.span(out, (FlatSpan) data);
+      } else {
+        OtlpSpanEncoder.span(out, (SpanData) data);
+      }
     }
   };
 

@@ -56,7 +56,7 @@ final class OtlpEncoding {
     attributes.forEach((key, value) -> keyValue(out, field, key, value));
   }
 
-  private static void keyValue(ProtoBuffer out, int field, AttributeKey<?> key, Object value) {
+  static void keyValue(ProtoBuffer out, int field, AttributeKey<?> key, Object value) {
     int mark = out.begin(field);
     key(out, key.getKey());
     int valueMark = out.begin(2);

@@ -7,6 +7,7 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.sightline.agent.trace.FlatSpan;
 import java.util.List;
 
 /**
@@ -70,6 +71,47 @@ final class OtlpSpanEncoder {
     }
     OtlpEncoding.optionalUint32(out, DROPPED_LINKS, span.getTotalRecordedLinks() - links.size());
     status(out, span.getStatus());
+    out.tag(FLAGS, ProtoBuffer.FIXED32);
+    out.fixed32(OtlpEncoding.flags(context.getTraceFlags(), parent.isRemote()));
+    out.end(mark);
+  }
+
+  /**
+   * An ended {@link FlatSpan}, read directly: the same fields as {@link #span(ProtoBuffer, SpanData)}
+   * writes for its {@code SpanData}, with the attributes in the order they were first set (the
+   * SDK's copy sorts them by key; OTLP gives the order no meaning).
+   */
+  static void span(ProtoBuffer out, FlatSpan span) {
+    int mark = out.begin(OtlpEncoding.SCOPE_ITEMS_ITEMS);
+    SpanContext context = span.getSpanContext();
+    out.hexId(TRACE_ID, context.getTraceId());
+    out.hexId(SPAN_ID, context.getSpanId());
+    traceState(out, TRACE_STATE, context.getTraceState());
+    SpanContext parent = span.getParentSpanContext();
+    if (parent.isValid()) {
+      out.hexId(PARENT_SPAN_ID, parent.getSpanId());
+    }
+    out.optionalString(NAME, span.endedName());
+    out.tag(KIND, ProtoBuffer.VARINT);
+    out.varint(span.getKind().ordinal() + 1);
+    OtlpEncoding.optionalFixed64(out, START, span.startEpochNanos());
+    OtlpEncoding.optionalFixed64(out, END, span.endEpochNanos());
+    int attributes = span.attributeCount();
+    for (int i = 0; i < attributes; i++) {
+      OtlpEncoding.keyValue(out, ATTRIBUTES, span.attributeKey(i), span.attributeValue(i));
+    }
+    OtlpEncoding.optionalUint32(out, DROPPED_ATTRIBUTES, span.totalAttributeCount() - attributes);
+    List<EventData> events = span.events();
+    for (int i = 0; i < events.size(); i++) {
+      event(out, events.get(i));
+    }
+    OtlpEncoding.optionalUint32(out, DROPPED_EVENTS, span.totalRecordedEvents() - events.size());
+    List<LinkData> links = span.links();
+    for (int i = 0; i < links.size(); i++) {
+      link(out, links.get(i));
+    }
+    OtlpEncoding.optionalUint32(out, DROPPED_LINKS, span.totalRecordedLinks() - links.size());
+    status(out, span.status());
     out.tag(FLAGS, ProtoBuffer.FIXED32);
     out.fixed32(OtlpEncoding.flags(context.getTraceFlags(), parent.isRemote()));
     out.end(mark);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -13,9 +12,11 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.sdk.resources.Resource;
@@ -25,6 +26,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.sightline.agent.trace.FlatTracerProvider;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +37,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The encoder's request, decoded with the official OTLP classes, equals the SDK marshaler's request
@@ -80,8 +83,16 @@ class OtlpSpanEncoderTest {
     provider.close();
   }
 
-  @Test
-  void everyKindOfFieldDecodesAsTheSdkWritesIt() throws Exception {
+  /** The SDK's spans, encoded from their {@code SpanData}; and the agent's own, read directly. */
+  private TracerProvider tracers(boolean agentSpans) {
+    return agentSpans ? FlatTracerProvider.over(provider) : provider;
+  }
+
+  @ParameterizedTest(name = "agent spans: {0}")
+  @ValueSource(booleans = {false, true})
+  void everyKindOfFieldDecodesAsTheSdkWritesIt(boolean agentSpans) throws Exception {
+    TracerProvider provider = tracers(agentSpans);
+    assertThat(provider instanceof FlatTracerProvider).isEqualTo(agentSpans);
     Tracer server = provider.tracerBuilder("io.sightline.servlet").setInstrumentationVersion("1.2.3")
         .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0").build();
     Tracer jdbc = provider.get("io.sightline.jdbc");
@@ -110,8 +121,8 @@ class OtlpSpanEncoderTest {
         .setAttribute(AttributeKey.longArrayKey("longs"), Arrays.asList(1L, -2L, Long.MAX_VALUE))
         .setAttribute(AttributeKey.doubleArrayKey("doubles"), Arrays.asList(1.5, -0.0))
         .setAttribute(AttributeKey.valueKey("structured"), Value.of(
-            KeyValue.of("k", Value.of("v")), KeyValue.of("n", Value.of(Value.of(1L), Value.of(true))),
-            KeyValue.of("b", Value.of(new byte[] {1, 2, 3})), KeyValue.of("none", Value.empty())))
+            io.opentelemetry.api.common.KeyValue.of("k", Value.of("v")), io.opentelemetry.api.common.KeyValue.of("n", Value.of(Value.of(1L), Value.of(true))),
+            io.opentelemetry.api.common.KeyValue.of("b", Value.of(new byte[] {1, 2, 3})), io.opentelemetry.api.common.KeyValue.of("none", Value.empty())))
         .addLink(SpanContext.create("11111111111111111111111111111111", "2222222222222222",
             TraceFlags.getDefault(), TraceState.builder().put("k", "v").build()),
             Attributes.of(AttributeKey.stringKey("link.kind"), "follows"))
@@ -147,9 +158,10 @@ class OtlpSpanEncoderTest {
     assertSameAsSdk(ended);
   }
 
-  @Test
-  void aSpanOfSeveralKilobytesAndManyBatchesOfSmallOnes() throws Exception {
-    Tracer tracer = provider.get("io.sightline.jdkhttpserver");
+  @ParameterizedTest(name = "agent spans: {0}")
+  @ValueSource(booleans = {false, true})
+  void aSpanOfSeveralKilobytesAndManyBatchesOfSmallOnes(boolean agentSpans) throws Exception {
+    Tracer tracer = tracers(agentSpans).get("io.sightline.jdkhttpserver");
     Span big = tracer.spanBuilder("big").startSpan();
     for (int i = 0; i < 40; i++) {
       big.setAttribute("attribute." + i, "v".repeat(200 + i));
@@ -167,7 +179,7 @@ class OtlpSpanEncoderTest {
     for (ReadableSpan span : spans) {
       data.add(span.toSpanData());
     }
-    EncodedBatcher.RequestWriter<ReadableSpan, SpanData> writer = new EncodedBatcher.RequestWriter<>(EncodedSpanProcessor.CODEC);
+    EncodedBatcher.RequestWriter<ReadableSpan, Object> writer = new EncodedBatcher.RequestWriter<>(EncodedSpanProcessor.CODEC);
     spans.forEach(writer::append);
     EncodedBatcher.RequestWriter.Request request = writer.finish();
     assertThat(request.unencodable).isZero();
@@ -191,7 +203,13 @@ class OtlpSpanEncoderTest {
       result.put("resource", resourceSpans.getResource());
       result.put("resource.schema", resourceSpans.getSchemaUrl());
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-        List<io.opentelemetry.proto.trace.v1.Span> sorted = new ArrayList<>(scopeSpans.getSpansList());
+        List<io.opentelemetry.proto.trace.v1.Span> sorted = new ArrayList<>();
+        for (io.opentelemetry.proto.trace.v1.Span span : scopeSpans.getSpansList()) {
+          // The SDK's SpanData sorts attributes by key; the agent's spans keep the order they were set.
+          List<KeyValue> attributes = new ArrayList<>(span.getAttributesList());
+          attributes.sort(Comparator.comparing(KeyValue::getKey));
+          sorted.add(span.toBuilder().clearAttributes().addAllAttributes(attributes).build());
+        }
         sorted.sort(Comparator.comparing(io.opentelemetry.proto.trace.v1.Span::getSpanId,
             com.google.protobuf.ByteString.unsignedLexicographicalComparator()));
         String key = "scope " + scopeSpans.getScope().getName();

@@ -1,0 +1,146 @@
+package io.sightline.agent.trace;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.sdk.common.internal.AttributeUtil;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A span's attributes as key, value pairs in one array, in the order first set, under the span
+ * limits: at most {@code capacity} keys (a new key past that is dropped), string values cut to
+ * {@code lengthLimit}. Setting a key again replaces its value in place. As in the SDK's map, every
+ * {@link #put} counts towards {@link #totalAdded}, replacements included, so that the dropped count
+ * exported is the SDK's.
+ *
+ * <p>Not thread-safe: the builder is confined to its thread, and the span guards it with its lock.
+ * Read as {@link Attributes} only by the sampler, while the span is being started.
+ */
+final class AttributeArray implements Attributes {
+  private static final int INITIAL_PAIRS = 8;
+
+  private final int capacity;
+  private final int lengthLimit;
+  private Object[] pairs;
+  private int size;
+  private int totalAdded;
+
+  AttributeArray(int capacity, int lengthLimit) {
+    this.capacity = capacity;
+    this.lengthLimit = lengthLimit;
+  }
+
+  <T> void put(AttributeKey<T> key, T value) {
+    totalAdded++;
+    Object limited = lengthLimit == Integer.MAX_VALUE ? value : AttributeUtil.applyAttributeLengthLimit(value, lengthLimit);
+    int index = indexOf(key);
+    if (index >= 0) {
+      pairs[2 * index + 1] = limited;
+      return;
+    }
+    if (size >= capacity) {
+      return;
+    }
+    if (pairs == null) {
+      pairs = new Object[2 * Math.min(INITIAL_PAIRS, Math.max(1, capacity))];
+    } else if (2 * size == pairs.length) {
+      Object[] grown = new Object[2 * Math.min(capacity, 2 * size)];
+      System.arraycopy(pairs, 0, grown, 0, pairs.length);
+      pairs = grown;
+    }
+    pairs[2 * size] = key;
+    pairs[2 * size + 1] = limited;
+    size++;
+  }
+
+  private int indexOf(AttributeKey<?> key) {
+    // Instrumentation keys are constants: identity finds them; equals finds an equal key built apart.
+    for (int i = 0; i < size; i++) {
+      if (pairs[2 * i] == key) {
+        return i;
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      if (pairs[2 * i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  int totalAdded() {
+    return totalAdded;
+  }
+
+  AttributeKey<?> key(int index) {
+    return (AttributeKey<?>) pairs[2 * index];
+  }
+
+  Object value(int index) {
+    return pairs[2 * index + 1];
+  }
+
+  /** An immutable copy, as the SDK's {@code SpanData} holds it. */
+  Attributes copy() {
+    if (size == 0) {
+      return Attributes.empty();
+    }
+    AttributesBuilder builder = Attributes.builder();
+    for (int i = 0; i < size; i++) {
+      putInto(builder, key(i), value(i));
+    }
+    return builder.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void putInto(AttributesBuilder builder, AttributeKey<T> key, Object value) {
+    builder.put(key, (T) value);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T get(AttributeKey<T> key) {
+    if (key == null) {
+      return null;
+    }
+    int index = indexOf(key);
+    return index < 0 ? null : (T) pairs[2 * index + 1];
+  }
+
+  @Override
+  public void forEach(BiConsumer<? super AttributeKey<?>, ? super Object> consumer) {
+    for (int i = 0; i < size; i++) {
+      consumer.accept(key(i), value(i));
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  @Override
+  public Map<AttributeKey<?>, Object> asMap() {
+    Map<AttributeKey<?>, Object> map = new LinkedHashMap<>();
+    forEach(map::put);
+    return Collections.unmodifiableMap(map);
+  }
+
+  @Override
+  public AttributesBuilder toBuilder() {
+    return copy().toBuilder();
+  }
+
+  @Override
+  public String toString() {
+    return asMap().toString();
+  }
+}
