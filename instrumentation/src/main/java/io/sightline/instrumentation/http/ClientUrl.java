@@ -24,7 +24,7 @@ public final class ClientUrl {
       return new ClientUrl(null, null, null, -1);
     }
     int schemeEnd = url.indexOf("://");
-    if (schemeEnd <= 0) {
+    if (schemeEnd <= 0 || !isScheme(url, schemeEnd)) {
       return new ClientUrl(url, stripFragmentAndRedact(url, redactor), null, -1);
     }
     String scheme = url.substring(0, schemeEnd);
@@ -95,6 +95,20 @@ public final class ClientUrl {
       slots[slot] = parsed;
       return parsed;
     }
+  }
+
+  /**
+   * Whether the text before the first {@code ://} is a scheme: in a relative URL such as {@code
+   * /login?next=https://host/} it is a path and a query, and the URL has no host of its own.
+   */
+  private static boolean isScheme(String url, int schemeEnd) {
+    for (int i = 0; i < schemeEnd; i++) {
+      char c = url.charAt(i);
+      if (c == '/' || c == '?' || c == '#' || c == '&' || c == '=') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int defaultPort(String scheme) {

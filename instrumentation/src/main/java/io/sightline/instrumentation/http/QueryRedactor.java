@@ -12,7 +12,9 @@ import java.util.Locale;
  * default words, short keys that would match too much as parts of words count only as a whole
  * key or a part of one between separators ({@code sig}, {@code pwd}, {@code jwt}, {@code code}:
  * {@code sig} and {@code oauth_code}, not {@code design}). A percent-encoded key is decoded first
- * ({@code pass%77ord} is {@code password}).
+ * ({@code pass%77ord} is {@code password}). A URL inside a value ({@code next=https://...},
+ * plain or percent-encoded) gets the same rules: its user-info removed, its sensitive values
+ * replaced ({@link NestedUrls}).
  */
 public final class QueryRedactor {
   public static final String REDACTED = "REDACTED";
@@ -82,11 +84,16 @@ public final class QueryRedactor {
     return path.length();
   }
 
-  /** The query with sensitive values replaced; the same instance when nothing was sensitive. */
+  /**
+   * The query with sensitive values replaced, and the user-info and sensitive values of a URL
+   * nested in a value hidden ({@link NestedUrls}); the same instance when nothing was sensitive.
+   */
   public String redact(String query) {
     if (query == null || query.isEmpty()) {
       return query;
     }
+    // Looked for once per query, so that the common query without a URL in it pays two scans.
+    boolean mayHoldUrl = NestedUrls.mayHoldUrl(query);
     StringBuilder out = null;
     int start = 0;
     int length = query.length();
@@ -96,14 +103,21 @@ public final class QueryRedactor {
         end = length;
       }
       int eq = query.indexOf('=', start);
-      boolean sensitive = eq >= 0 && eq < end && isSensitive(query, start, eq);
-      if (sensitive && out == null) {
+      String replacement = null;
+      if (eq >= 0 && eq < end) {
+        if (isSensitive(query, start, eq)) {
+          replacement = REDACTED;
+        } else if (mayHoldUrl) {
+          replacement = NestedUrls.redact(this, query, eq + 1, end);
+        }
+      }
+      if (replacement != null && out == null) {
         out = new StringBuilder(length);
         out.append(query, 0, start);
       }
       if (out != null) {
-        if (sensitive) {
-          out.append(query, start, eq + 1).append(REDACTED);
+        if (replacement != null) {
+          out.append(query, start, eq + 1).append(replacement);
         } else {
           out.append(query, start, end);
         }
@@ -119,7 +133,7 @@ public final class QueryRedactor {
     return out == null ? query : out.toString();
   }
 
-  private boolean isSensitive(String query, int start, int end) {
+  boolean isSensitive(String query, int start, int end) {
     String key = query.substring(start, end).toLowerCase(Locale.ROOT);
     if (key.indexOf('%') >= 0 || key.indexOf('+') >= 0) {
       key = decode(key);

@@ -17,6 +17,22 @@ class ClientUrlTest {
   }
 
   @Test
+  void aUrlInTheQueryLosesItsUserInfoAndSensitiveValuesToo() {
+    ClientUrl url = ClientUrl.parse(
+        "https://api.example.com/login?next=https%3A%2F%2Fbob%3Apw%40idp.example.com%2Fcb%3Ftoken%3Dabc&page=2", redactor);
+    assertThat(url.full).isEqualTo("https://api.example.com/login?next=https%3A%2F%2Fidp.example.com%2Fcb%3Ftoken%3DREDACTED&page=2");
+    assertThat(url.host).isEqualTo("api.example.com");
+  }
+
+  @Test
+  void aRelativeUrlWithAUrlInItsQueryHasNoHost() {
+    ClientUrl url = ClientUrl.parse("/login?next=https://bob:pw@idp.example.com/cb?token=abc", redactor);
+    assertThat(url.full).isEqualTo("/login?next=https://idp.example.com/cb?token=REDACTED");
+    assertThat(url.host).isNull();
+    assertThat(url.port).isEqualTo(-1);
+  }
+
+  @Test
   void defaultPortsAndIpv6() {
     assertThat(ClientUrl.parse("http://example.com", redactor).port).isEqualTo(80);
     assertThat(ClientUrl.parse("https://example.com/x", redactor).port).isEqualTo(443);
