@@ -1,6 +1,7 @@
 package io.sightline.agent;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.sightline.agent.config.UnknownSettings;
 import io.sightline.agent.exporter.LazyOtlp;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.instrumentation.api.AgentContext;
@@ -30,6 +31,7 @@ public final class AgentInstaller {
     StartupClock clock = StartupClock.start();
     ClassLoader agentLoader = AgentInstaller.class.getClassLoader();
     String version = version();
+    UnknownSettings.warnIfAny();
 
     // The modules first (cheap): the SDK thread registers their hooks once the SDK is built.
     List<InstrumentationModule> candidates = new ArrayList<>();
