@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves one setting the way the OpenTelemetry Java agent does: a system property wins over the
@@ -19,6 +21,7 @@ public final class AgentSettings {
   public static final String CONFIGURATION_FILE = "otel.javaagent.configuration-file";
 
   private static volatile Map<String, String> fileProperties;
+  private static final Set<String> WARNED_BOOLEANS = ConcurrentHashMap.newKeySet();
 
   private AgentSettings() {}
 
@@ -45,7 +48,12 @@ public final class AgentSettings {
     return value == null || value.isEmpty() ? defaultValue : value;
   }
 
-  /** A boolean setting; anything but true/false warns once and falls back to the default. */
+  /**
+   * A boolean setting; anything but true/false warns once and falls back to the default. Several
+   * readers share some keys (both JSON log modules read {@code sightline.logs.json}, every module
+   * {@code otel.instrumentation.common.default-enabled}, the span and the log pipeline {@code
+   * sightline.export.one-pass-encoding}), so the warning is remembered per key and value.
+   */
   public static boolean getBoolean(String key, boolean defaultValue) {
     String value = get(key);
     if (value == null || value.isEmpty()) {
@@ -57,7 +65,9 @@ public final class AgentSettings {
     if ("false".equalsIgnoreCase(value)) {
       return false;
     }
-    AgentLog.warn("invalid value for " + key + ": '" + value + "' is not true or false; using " + defaultValue);
+    if (WARNED_BOOLEANS.add(key + '=' + value)) {
+      AgentLog.warn("invalid value for " + key + ": '" + value + "' is not true or false; using " + defaultValue);
+    }
     return defaultValue;
   }
 

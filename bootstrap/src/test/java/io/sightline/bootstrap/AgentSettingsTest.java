@@ -2,6 +2,9 @@ package io.sightline.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AgentSettingsTest {
@@ -34,5 +37,23 @@ class AgentSettingsTest {
     } finally {
       System.clearProperty("sightline.test.flag");
     }
+  }
+
+  @Test
+  void anInvalidBooleanWarnsOnceHoweverOftenItIsRead() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setProperty("sightline.test.twice", "ture");
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertThat(AgentSettings.getBoolean("sightline.test.twice", true)).isTrue();
+      assertThat(AgentSettings.getBoolean("sightline.test.twice", true)).isTrue();
+    } finally {
+      System.setErr(original);
+      System.clearProperty("sightline.test.twice");
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8).split("\n", -1))
+        .filteredOn(line -> line.contains("invalid value for sightline.test.twice"))
+        .containsExactly("[sightline] WARN invalid value for sightline.test.twice: 'ture' is not true or false; using true");
   }
 }
