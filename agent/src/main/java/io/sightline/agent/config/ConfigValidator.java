@@ -1,6 +1,7 @@
 package io.sightline.agent.config;
 
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.sightline.agent.exporter.OtlpFile;
 import io.sightline.instrumentation.api.Settings;
 import java.math.BigInteger;
 import java.net.URI;
@@ -17,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks the standard {@code otel.*} settings before the OpenTelemetry SDK's autoconfigure module
+ * Checks the standard {@code otel.*} settings (and {@code sightline.otlp-file.path}, which the
+ * exporter reads from the same configuration) before the OpenTelemetry SDK's autoconfigure module
  * reads them, because autoconfigure fails the whole start on one bad value. Each malformed value
  * yields one warning naming the setting, the bad value and the value used, and is overridden with
  * that value. Parsing itself stays with autoconfigure.
@@ -135,6 +137,13 @@ public final class ConfigValidator {
         }
         replace(prefix + ".endpoint", endpoint, fallback);
       }
+    }
+
+    // An empty path is the working directory itself, which cannot be opened as a file: the
+    // otlp-file exporter would stop at its first line. A blank one would name a file of spaces.
+    String otlpFilePath = config.getString(OtlpFile.PATH);
+    if (otlpFilePath != null && otlpFilePath.trim().isEmpty()) {
+      replace(OtlpFile.PATH, otlpFilePath, OtlpFile.DEFAULT_PATH);
     }
 
     String resource = config.getString("otel.resource.attributes");
