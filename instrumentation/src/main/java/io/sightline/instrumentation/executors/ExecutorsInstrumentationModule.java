@@ -13,7 +13,8 @@ import java.util.List;
  * handed over is current while it runs, and removed afterwards. JDK task objects ({@code
  * FutureTask}, {@code ForkJoinTask}) get their context recorded, in a weak identity map, when they
  * are created, and removed when they have run; plain Runnables given to a {@code
- * ThreadPoolExecutor} or thread-per-task executor, and {@code CompletableFuture} stage callbacks,
+ * ThreadPoolExecutor}, thread-per-task executor or Spring thread-per-task executor, and {@code
+ * CompletableFuture} stage callbacks,
  * are wrapped. See docs/context-and-api-bridge.md.
  */
 public final class ExecutorsInstrumentationModule extends InstrumentationModule {
@@ -43,7 +44,8 @@ public final class ExecutorsInstrumentationModule extends InstrumentationModule 
         new FutureTaskInstrumentation(),
         new ForkJoinTaskInstrumentation(),
         new CompletableFutureInstrumentation(),
-        new ExecutorExecuteInstrumentation());
+        new ExecutorExecuteInstrumentation(),
+        new SpringTaskExecutorInstrumentation());
   }
 
   @Override

@@ -125,6 +125,26 @@ class SpringBootMvcIT {
     assertThat(span.attribute("error.type")).isNull();
   }
 
+  /** SimpleAsyncTaskExecutor starts a thread per task: the task's client call stays in the request's trace. */
+  @Test
+  void aTaskOnSpringsThreadPerTaskExecutorKeepsTheRequestsTrace() {
+    String id = newRequestId();
+    HttpResponse<String> response = app.get("/thread-per-task", "X-Request-ID", id);
+    assertThat(response.body()).isEqualTo("task got hello");
+
+    ReceivedSpan server = onlyServerSpanOf(id);
+    assertThat(server.name()).isEqualTo("GET /thread-per-task");
+    List<ReceivedSpan> clients = receiver.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_CLIENT
+        && String.valueOf(s.attribute("url.full")).endsWith("/hello"), 1, WAIT);
+    assertThat(clients).hasSize(1);
+    ReceivedSpan client = clients.get(0);
+    assertThat(client.traceId()).isEqualTo(server.traceId());
+    assertThat(client.parentSpanId()).isEqualTo(server.spanId());
+    // and the /hello request it made is a child of that call
+    assertThat(receiver.awaitSpans(s -> isServer(s) && client.spanId().equals(s.parentSpanId()), 1, WAIT))
+        .extracting(ReceivedSpan::name).containsExactly("GET /hello");
+  }
+
   @Test
   void asyncControllerSpanCoversTheRedispatch() {
     String traceId = "0af7651916cd43dd8448eb211c80319c";

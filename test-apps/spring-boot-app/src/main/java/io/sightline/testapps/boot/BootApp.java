@@ -1,13 +1,20 @@
 package io.sightline.testapps.boot;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,11 +30,17 @@ import org.springframework.web.bind.annotation.RestController;
  *   <li>{@code GET /status/{code}} - that status
  *   <li>{@code GET /fail} - the controller throws
  *   <li>{@code GET /async?ms=N} - a CompletableFuture completed N ms later (async re-dispatch)
+ *   <li>{@code GET /thread-per-task} - a task on a {@code SimpleAsyncTaskExecutor} calls
+ *       {@code /hello} over {@code HttpURLConnection}; answers what it got
  * </ul>
  */
 @SpringBootApplication
 @RestController
 public class BootApp {
+  /** Spring's thread-per-task executor: each task on a new thread, no JDK executor in between. */
+  private static final SimpleAsyncTaskExecutor TASKS = new SimpleAsyncTaskExecutor("boot-task-");
+  private static volatile int port;
+
   public static void main(String[] args) {
     SpringApplication app = new SpringApplication(BootApp.class);
     app.setDefaultProperties(Map.of(
@@ -35,7 +48,8 @@ public class BootApp {
         "server.port", System.getProperty("app.port", System.getenv().getOrDefault("APP_PORT", "0")),
         "spring.main.banner-mode", "off"));
     app.addListeners((ApplicationListener<WebServerInitializedEvent>) event -> {
-      System.out.println("READY port=" + event.getWebServer().getPort());
+      port = event.getWebServer().getPort();
+      System.out.println("READY port=" + port);
       System.out.flush();
     });
     app.run(args);
@@ -74,5 +88,25 @@ public class BootApp {
   public CompletableFuture<String> async(@RequestParam(defaultValue = "300") long ms) {
     return CompletableFuture.supplyAsync(() -> "async done after " + ms + " ms",
         CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
+  }
+
+  @GetMapping("/thread-per-task")
+  public String threadPerTask() throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    String[] got = {"nothing"};
+    TASKS.execute(() -> {
+      try {
+        HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/hello").openConnection();
+        try (InputStream in = connection.getInputStream()) {
+          got[0] = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      } catch (IOException e) {
+        got[0] = e.toString();
+      } finally {
+        done.countDown();
+      }
+    });
+    done.await(10, TimeUnit.SECONDS);
+    return "task got " + got[0];
   }
 }
