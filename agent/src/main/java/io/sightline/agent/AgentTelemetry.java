@@ -31,7 +31,7 @@ import io.sightline.agent.metrics.DroppedTelemetryMonitor;
 import io.sightline.agent.metrics.MetricViews;
 import io.sightline.agent.metrics.OverflowWarningReader;
 import io.sightline.agent.sampling.OutcomeSampling;
-import io.sightline.agent.trace.AgentOpenTelemetry;
+import io.sightline.agent.records.AgentOpenTelemetry;
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.bootstrap.AgentSettings;
 import io.sightline.instrumentation.api.Settings;

@@ -8,7 +8,7 @@ import java.lang.reflect.Field;
 
 /**
  * The tracer provider's shared state (sampler, processors, ids, clock, limits, resource), as the
- * agent's own spans ({@code io.sightline.agent.trace}) need it. It lives in the SDK's package, and
+ * agent's own spans ({@code io.sightline.agent.records}) need it. It lives in the SDK's package, and
  * is relocated with it, because that state and its getters are package-private; the provider's one
  * private field is read by reflection, once. A change of either in a new SDK version fails
  * {@code FlatSpanTest} (and the agent then keeps the SDK's spans, see {@code FlatTracerProvider}).

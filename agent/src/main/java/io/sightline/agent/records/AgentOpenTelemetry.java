@@ -1,4 +1,4 @@
-package io.sightline.agent.trace;
+package io.sightline.agent.records;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.logs.LoggerProvider;

@@ -1,4 +1,4 @@
-package io.sightline.agent.trace;
+package io.sightline.agent.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

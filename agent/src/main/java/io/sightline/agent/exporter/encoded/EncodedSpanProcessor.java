@@ -8,7 +8,7 @@ import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.sightline.agent.trace.FlatSpan;
+import io.sightline.agent.records.FlatSpan;
 import java.util.function.Supplier;
 
 /**

@@ -7,7 +7,7 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import io.sightline.agent.trace.FlatSpan;
+import io.sightline.agent.records.FlatSpan;
 import java.util.List;
 
 /**

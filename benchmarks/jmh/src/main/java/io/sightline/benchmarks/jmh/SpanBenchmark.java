@@ -1,9 +1,11 @@
 package io.sightline.benchmarks.jmh;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.sightline.agent.records.AgentOpenTelemetry;
 import io.sightline.instrumentation.http.HttpServerRequestGetter;
 import io.sightline.instrumentation.http.HttpServerTelemetry;
 import io.sightline.instrumentation.http.ServerRequest;
@@ -24,9 +26,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Span start and end, sampled and unsampled: a bare SDK span (the floor any agent pays), and a
- * whole HTTP SERVER request through {@link HttpServerTelemetry}, the path every server
- * instrumentation takes (propagation, request id, attributes, span, two metric instruments).
+ * Span start and end, sampled and unsampled: a bare span (the floor any agent pays), and a whole
+ * HTTP SERVER request through {@link HttpServerTelemetry}, the path every server instrumentation
+ * takes (propagation, request id, attributes, span, two metric instruments); each with the SDK's
+ * span type and with the agent's own.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +41,10 @@ public class SpanBenchmark {
   @Param({"sampled", "unsampled"})
   public String sampling;
 
+  /** The SDK's span type, or the agent's own ({@code AgentOpenTelemetry}), as the agent runs by default. */
+  @Param({"sdk", "agent"})
+  public String spans;
+
   private OpenTelemetrySdk sdk;
   private Tracer tracer;
   private HttpServerTelemetry server;
@@ -47,8 +54,9 @@ public class SpanBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     sdk = Sdk.create(sampling.equals("sampled"));
-    tracer = sdk.getTracer("jmh");
-    server = new HttpServerTelemetry(sdk, "jmh-http-server");
+    OpenTelemetry instrumented = spans.equals("agent") ? AgentOpenTelemetry.over(sdk) : sdk;
+    tracer = instrumented.getTracer("jmh");
+    server = new HttpServerTelemetry(instrumented, "jmh-http-server");
   }
 
   @TearDown(Level.Trial)
