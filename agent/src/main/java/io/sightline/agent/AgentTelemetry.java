@@ -48,11 +48,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code otel.*} settings, after {@link ConfigValidator} has replaced malformed values.
  */
 final class AgentTelemetry {
-  /** {@code false}: the instrumentations' spans are the SDK's own rather than the agent's own ({@code FlatSpan}). */
-  static final String AGENT_SPANS_KEY = "sightline.traces.agent-spans";
+  /**
+   * {@code false}: the instrumentations' spans and log records are the SDK's own types rather than
+   * the agent's ({@code io.sightline.agent.records}).
+   */
+  static final String AGENT_RECORDS_KEY = "sightline.export.agent-records";
 
   private final OpenTelemetrySdk sdk;
-  /** What the instrumentations are given: the SDK, with the agent's own spans unless switched off. */
+  /** What the instrumentations are given: the SDK, with the agent's own spans and log records unless switched off. */
   private final OpenTelemetry instrumented;
   private final String summary;
 
@@ -61,7 +64,7 @@ final class AgentTelemetry {
     this.summary = summary;
     if (sdk == null) {
       instrumented = OpenTelemetry.noop();
-    } else if (Settings.getBoolean(AGENT_SPANS_KEY, true)) {
+    } else if (Settings.getBoolean(AGENT_RECORDS_KEY, true)) {
       instrumented = AgentOpenTelemetry.over(sdk);
     } else {
       instrumented = sdk;

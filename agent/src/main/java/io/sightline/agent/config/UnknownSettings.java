@@ -37,7 +37,7 @@ public final class UnknownSettings {
       "sightline.shutdown.timeout",
       "sightline.startup.cache.dir",
       "sightline.export.one-pass-encoding",
-      "sightline.traces.agent-spans",
+      "sightline.export.agent-records",
       OtlpFile.PATH,
       OutcomeSampling.KEEP_ERRORS,
       OutcomeSampling.KEEP_SLOWER_THAN,

@@ -8,22 +8,25 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 
 /**
- * The SDK as the instrumentations see it, with the tracer provider of the agent's own spans
- * ({@link FlatTracerProvider}) in place of the SDK's; meters, loggers and propagators are the SDK's.
+ * The SDK as the instrumentations see it, with the providers of the agent's own spans
+ * ({@link FlatTracerProvider}) and log records ({@link FlatLoggerProvider}) in place of the SDK's;
+ * meters and propagators are the SDK's.
  */
 public final class AgentOpenTelemetry implements OpenTelemetry {
   private final OpenTelemetrySdk sdk;
   private final TracerProvider tracers;
+  private final LoggerProvider logs;
 
-  private AgentOpenTelemetry(OpenTelemetrySdk sdk, TracerProvider tracers) {
+  private AgentOpenTelemetry(OpenTelemetrySdk sdk, TracerProvider tracers, LoggerProvider logs) {
     this.sdk = sdk;
     this.tracers = tracers;
+    this.logs = logs;
   }
 
-  /** {@code sdk} with the agent's own spans. */
+  /** {@code sdk} with the agent's own spans and log records. */
   public static OpenTelemetry over(OpenTelemetrySdk sdk) {
-    TracerProvider tracers = FlatTracerProvider.over(sdk.getSdkTracerProvider());
-    return tracers instanceof FlatTracerProvider ? new AgentOpenTelemetry(sdk, tracers) : sdk;
+    return new AgentOpenTelemetry(sdk, FlatTracerProvider.over(sdk.getSdkTracerProvider()),
+        FlatLoggerProvider.over(sdk.getSdkLoggerProvider()));
   }
 
   @Override
@@ -38,7 +41,7 @@ public final class AgentOpenTelemetry implements OpenTelemetry {
 
   @Override
   public LoggerProvider getLogsBridge() {
-    return sdk.getLogsBridge();
+    return logs;
   }
 
   @Override

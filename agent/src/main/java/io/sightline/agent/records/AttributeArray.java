@@ -4,6 +4,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.common.internal.AttributeUtil;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +17,9 @@ import java.util.function.BiConsumer;
  * {@link #put} counts towards {@link #totalAdded}, replacements included, so that the dropped count
  * exported is the SDK's.
  *
- * <p>Not thread-safe: the builder is confined to its thread, and the span guards it with its lock.
- * Read as {@link Attributes} only by the sampler, while the span is being started.
+ * <p>Not thread-safe: a builder is confined to its thread, and a span or log record guards its array
+ * with its lock. Read as {@link Attributes} by the sampler while a span is being started, and as a
+ * log record's data once frozen ({@link #frozenCopy}).
  */
 final class AttributeArray implements Attributes {
   private static final int INITIAL_PAIRS = 8;
@@ -27,6 +29,8 @@ final class AttributeArray implements Attributes {
   private Object[] pairs;
   private int size;
   private int totalAdded;
+  /** One bit per key held, chosen by its hash code: a key whose bit is clear is certainly new. */
+  private long hashBits;
 
   AttributeArray(int capacity, int lengthLimit) {
     this.capacity = capacity;
@@ -36,14 +40,18 @@ final class AttributeArray implements Attributes {
   <T> void put(AttributeKey<T> key, T value) {
     totalAdded++;
     Object limited = lengthLimit == Integer.MAX_VALUE ? value : AttributeUtil.applyAttributeLengthLimit(value, lengthLimit);
-    int index = indexOf(key);
-    if (index >= 0) {
-      pairs[2 * index + 1] = limited;
-      return;
+    long bit = 1L << key.hashCode();
+    if ((hashBits & bit) != 0) {
+      int index = indexOf(key);
+      if (index >= 0) {
+        pairs[2 * index + 1] = limited;
+        return;
+      }
     }
     if (size >= capacity) {
       return;
     }
+    hashBits |= bit;
     if (pairs == null) {
       pairs = new Object[2 * Math.min(INITIAL_PAIRS, Math.max(1, capacity))];
     } else if (2 * size == pairs.length) {
@@ -57,14 +65,12 @@ final class AttributeArray implements Attributes {
   }
 
   private int indexOf(AttributeKey<?> key) {
-    // Instrumentation keys are constants: identity finds them; equals finds an equal key built apart.
+    // One pass: the same constant (the instrumentations' keys), else an equal key built apart; the
+    // key's hash code is a field, so a key of another name is passed over without comparing names.
+    int hash = key.hashCode();
     for (int i = 0; i < size; i++) {
-      if (pairs[2 * i] == key) {
-        return i;
-      }
-    }
-    for (int i = 0; i < size; i++) {
-      if (pairs[2 * i].equals(key)) {
+      Object candidate = pairs[2 * i];
+      if (candidate == key || (candidate.hashCode() == hash && candidate.equals(key))) {
         return i;
       }
     }
@@ -81,6 +87,16 @@ final class AttributeArray implements Attributes {
 
   Object value(int index) {
     return pairs[2 * index + 1];
+  }
+
+  /** A copy of the array as it is (no sorting), to be read and never changed. */
+  AttributeArray frozenCopy() {
+    AttributeArray copy = new AttributeArray(capacity, lengthLimit);
+    copy.pairs = pairs == null ? null : Arrays.copyOf(pairs, 2 * size);
+    copy.size = size;
+    copy.totalAdded = totalAdded;
+    copy.hashBits = hashBits;
+    return copy;
   }
 
   /** An immutable copy, as the SDK's {@code SpanData} holds it. */
@@ -103,7 +119,7 @@ final class AttributeArray implements Attributes {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T get(AttributeKey<T> key) {
-    if (key == null) {
+    if (key == null || (hashBits & (1L << key.hashCode())) == 0) {
       return null;
     }
     int index = indexOf(key);

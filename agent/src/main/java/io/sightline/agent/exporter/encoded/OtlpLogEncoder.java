@@ -4,6 +4,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.sightline.agent.records.FlatLogRecordData;
 
 /**
  * Writes a log record as OTLP protobuf ({@code opentelemetry/proto/logs/v1}), field for field as
@@ -42,9 +43,20 @@ final class OtlpLogEncoder {
       OtlpEncoding.anyValueContent(out, body);
       out.end(bodyMark);
     }
-    Attributes attributes = log.getAttributes();
-    OtlpEncoding.attributes(out, ATTRIBUTES, attributes);
-    OtlpEncoding.optionalUint32(out, DROPPED_ATTRIBUTES, log.getTotalAttributeCount() - attributes.size());
+    int attributeCount;
+    if (log instanceof FlatLogRecordData) {
+      // The agent's own record: its attribute pairs in the order set, read without a callback.
+      FlatLogRecordData flat = (FlatLogRecordData) log;
+      attributeCount = flat.attributeCount();
+      for (int i = 0; i < attributeCount; i++) {
+        OtlpEncoding.keyValue(out, ATTRIBUTES, flat.attributeKey(i), flat.attributeValue(i));
+      }
+    } else {
+      Attributes attributes = log.getAttributes();
+      OtlpEncoding.attributes(out, ATTRIBUTES, attributes);
+      attributeCount = attributes.size();
+    }
+    OtlpEncoding.optionalUint32(out, DROPPED_ATTRIBUTES, log.getTotalAttributeCount() - attributeCount);
     SpanContext context = log.getSpanContext();
     int flags = context.getTraceFlags().asByte() & 0xFF;
     if (flags != 0) {

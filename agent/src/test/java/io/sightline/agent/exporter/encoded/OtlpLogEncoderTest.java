@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.LoggerProvider;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -15,6 +16,7 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.sdk.logs.LogLimits;
@@ -23,14 +25,17 @@ import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.resources.Resource;
+import io.sightline.agent.records.FlatLoggerProvider;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The encoder's logs request, decoded with the official OTLP classes, equals the SDK marshaler's
@@ -38,8 +43,9 @@ import org.junit.jupiter.api.Test;
  */
 class OtlpLogEncoderTest {
 
-  @Test
-  void everyKindOfFieldDecodesAsTheSdkWritesIt() throws Exception {
+  @ParameterizedTest(name = "agent records: {0}")
+  @ValueSource(booleans = {false, true})
+  void everyKindOfFieldDecodesAsTheSdkWritesIt(boolean agentRecords) throws Exception {
     List<LogRecordData> emitted = new ArrayList<>();
     Resource resource = Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "checkout"),
         "https://opentelemetry.io/schemas/1.24.0");
@@ -53,9 +59,11 @@ class OtlpLogEncoderTest {
           }
         })
         .build()) {
-      Logger logback = provider.loggerBuilder("org.example.OrderService").setInstrumentationVersion("1.5")
+      LoggerProvider logs = agentRecords ? FlatLoggerProvider.over(provider) : provider;
+      assertThat(logs instanceof FlatLoggerProvider).isEqualTo(agentRecords);
+      Logger logback = logs.loggerBuilder("org.example.OrderService").setInstrumentationVersion("1.5")
           .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0").build();
-      Logger other = provider.get("");
+      Logger other = logs.get("");
       Context inSpan = Context.root().with(Span.wrap(SpanContext.create("0af7651916cd43dd8448eb211c80319c",
           "b7ad6b7169203331", TraceFlags.getSampled(), TraceState.getDefault())));
       Context unsampled = Context.root().with(Span.wrap(SpanContext.create("1af7651916cd43dd8448eb211c80319c",
@@ -105,8 +113,15 @@ class OtlpLogEncoderTest {
       result.put("resource", resourceLogs.getResource());
       result.put("resource.schema", resourceLogs.getSchemaUrl());
       for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
+        List<LogRecord> records = new ArrayList<>();
+        for (LogRecord record : scopeLogs.getLogRecordsList()) {
+          // The SDK's data sorts attributes by key; the agent's records keep the order they were set.
+          List<io.opentelemetry.proto.common.v1.KeyValue> attributes = new ArrayList<>(record.getAttributesList());
+          attributes.sort(Comparator.comparing(io.opentelemetry.proto.common.v1.KeyValue::getKey));
+          records.add(record.toBuilder().clearAttributes().addAllAttributes(attributes).build());
+        }
         result.put("scope " + scopeLogs.getScope().getName(),
-            List.of(scopeLogs.getScope(), scopeLogs.getSchemaUrl(), scopeLogs.getLogRecordsList()));
+            List.of(scopeLogs.getScope(), scopeLogs.getSchemaUrl(), records));
       }
     }
     return result;
