@@ -2,15 +2,20 @@ package io.sightline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.trace.v1.Span;
 import io.sightline.testing.OtlpReceiver;
 import io.sightline.testing.ReceivedLog;
+import io.sightline.testing.ReceivedSpan;
 import io.sightline.testing.TestApp;
 import io.sightline.testing.Wait;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Logback (through SLF4J) and java.util.logging in one app. */
@@ -25,6 +30,45 @@ class LogbackLogsIT extends AbstractLogsIT {
   @Override
   String expectedLookups(String traceId, String spanId, String requestId) {
     return "mdc trace_id=" + traceId + " span_id=" + spanId + " request_id=" + requestId + " copy_trace_id=" + traceId;
+  }
+
+  /**
+   * The agent's own span and log record types (the default) and the SDK's
+   * ({@code sightline.export.agent-records=false}) export the same request alike: the SERVER span's
+   * name, kind and attributes, and each log record's scope, severity, body and attribute keys.
+   */
+  @Test
+  void theSdksOwnRecordTypesExportTheSameTelemetry() {
+    List<String> own = exported("true");
+    List<String> sdks = exported("false");
+    assertThat(own).hasSize(5); // the span and four records
+    assertThat(own).isEqualTo(sdks);
+  }
+
+  /** The request's SERVER span and log records, each as a line of what must not differ. */
+  private List<String> exported(String agentRecords) {
+    try (OtlpReceiver to = OtlpReceiver.start();
+         TestApp app = TestApp.app(module()).exportTo(to)
+             .property("otel.service.name", "record-types-it")
+             .property("sightline.export.agent-records", agentRecords)
+             .start()) {
+      assertThat(app.get("/work/otlp", "X-Request-ID", "record-types-1").statusCode()).isEqualTo(200);
+      ReceivedSpan span = to.awaitSpans(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER, 1, WAIT).get(0);
+      List<ReceivedLog> records = Wait.until(() -> to.logs().stream()
+          .filter(r -> span.traceId().equals(r.traceId())).toList(), l -> l.size() >= 4, WAIT, "4 log records");
+      Map<String, Object> spanAttributes = new TreeMap<>(span.attributes());
+      spanAttributes.replace("server.port", "(port)");
+      List<String> lines = new ArrayList<>();
+      lines.add(span.name() + " " + span.kind() + " " + span.statusCode() + " " + spanAttributes
+          + " dropped=" + span.span().getDroppedAttributesCount());
+      records.stream()
+          .map(r -> r.scope().getName() + " " + r.log().getSeverityNumberValue() + " " + r.log().getSeverityText()
+              + " " + r.body() + " " + new TreeMap<>(r.attributes()).keySet() + " span=" + r.spanId().equals(span.spanId())
+              + " dropped=" + r.log().getDroppedAttributesCount())
+          .sorted()
+          .forEach(lines::add);
+      return lines;
+    }
   }
 
   /**
