@@ -9,7 +9,6 @@ import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.logs.LogLimits;
 import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.resources.Resource;
 
 /**
  * The agent's own log record, as processors see it while it is emitted: a {@link ReadWriteLogRecord}
@@ -19,32 +18,15 @@ import io.opentelemetry.sdk.resources.Resource;
  */
 final class FlatLogRecord implements ReadWriteLogRecord {
   private final LogLimits limits;
-  private final Resource resource;
-  private final InstrumentationScopeInfo scope;
-  private final long timestampEpochNanos;
-  private final long observedTimestampEpochNanos;
-  private final SpanContext spanContext;
-  private final Severity severity;
-  private final String severityText;
-  private final Value<?> body;
-  private final String eventName;
+  /** Everything but the attributes, which only this record's lock guards until its data is taken. */
+  private final FlatLogRecordData fields;
   // Guarded by this.
   private AttributeArray attributes;
 
-  FlatLogRecord(LogLimits limits, Resource resource, InstrumentationScopeInfo scope, long timestampEpochNanos,
-      long observedTimestampEpochNanos, SpanContext spanContext, Severity severity, String severityText,
-      Value<?> body, AttributeArray attributes, String eventName) {
+  FlatLogRecord(LogLimits limits, FlatLogRecordData fields, AttributeArray attributes) {
     this.limits = limits;
-    this.resource = resource;
-    this.scope = scope;
-    this.timestampEpochNanos = timestampEpochNanos;
-    this.observedTimestampEpochNanos = observedTimestampEpochNanos;
-    this.spanContext = spanContext;
-    this.severity = severity;
-    this.severityText = severityText;
-    this.body = body;
+    this.fields = fields;
     this.attributes = attributes;
-    this.eventName = eventName;
   }
 
   @Override
@@ -63,14 +45,12 @@ final class FlatLogRecord implements ReadWriteLogRecord {
 
   @Override
   public synchronized LogRecordData toLogRecordData() {
-    return new FlatLogRecordData(resource, scope, timestampEpochNanos, observedTimestampEpochNanos, spanContext,
-        severity, severityText, body, attributes == null ? null : attributes.frozenCopy(),
-        attributes == null ? 0 : attributes.totalAdded(), eventName);
+    return attributes == null ? fields : fields.withAttributes(attributes.frozenCopy());
   }
 
   @Override
   public String getEventName() {
-    return eventName;
+    return fields.getEventName();
   }
 
   @Override
@@ -80,37 +60,37 @@ final class FlatLogRecord implements ReadWriteLogRecord {
 
   @Override
   public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return scope;
+    return fields.getInstrumentationScopeInfo();
   }
 
   @Override
   public long getTimestampEpochNanos() {
-    return timestampEpochNanos;
+    return fields.getTimestampEpochNanos();
   }
 
   @Override
   public long getObservedTimestampEpochNanos() {
-    return observedTimestampEpochNanos;
+    return fields.getObservedTimestampEpochNanos();
   }
 
   @Override
   public SpanContext getSpanContext() {
-    return spanContext;
+    return fields.getSpanContext();
   }
 
   @Override
   public Severity getSeverity() {
-    return severity;
+    return fields.getSeverity();
   }
 
   @Override
   public String getSeverityText() {
-    return severityText;
+    return fields.getSeverityText();
   }
 
   @Override
   public Value<?> getBodyValue() {
-    return body;
+    return fields.getBodyValue();
   }
 
   @Override

@@ -132,8 +132,9 @@ final class FlatLogRecordBuilder implements LogRecordBuilder {
     }
     Context emitContext = context == null ? Context.current() : context;
     long observed = observedTimestampEpochNanos == 0 ? state.clock().now() : observedTimestampEpochNanos;
-    FlatLogRecord record = new FlatLogRecord(limits, state.resource(), scope, timestampEpochNanos, observed,
-        Span.fromContext(emitContext).getSpanContext(), severity, severityText, body, attributes, eventName);
+    FlatLogRecord record = new FlatLogRecord(limits, new FlatLogRecordData(state.resource(), scope,
+        timestampEpochNanos, observed, Span.fromContext(emitContext).getSpanContext(), severity, severityText, body,
+        null, eventName), attributes);
     attributes = null;
     state.processor().onEmit(emitContext, record);
   }

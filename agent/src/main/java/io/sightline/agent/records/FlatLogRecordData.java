@@ -24,12 +24,11 @@ public final class FlatLogRecordData implements LogRecordData {
   private final String severityText;
   private final Value<?> body;
   private final AttributeArray attributes;
-  private final int totalAttributeCount;
   private final String eventName;
 
   FlatLogRecordData(Resource resource, InstrumentationScopeInfo scope, long timestampEpochNanos,
       long observedTimestampEpochNanos, SpanContext spanContext, Severity severity, String severityText,
-      Value<?> body, AttributeArray attributes, int totalAttributeCount, String eventName) {
+      Value<?> body, AttributeArray attributes, String eventName) {
     this.resource = resource;
     this.scope = scope;
     this.timestampEpochNanos = timestampEpochNanos;
@@ -39,8 +38,13 @@ public final class FlatLogRecordData implements LogRecordData {
     this.severityText = severityText;
     this.body = body;
     this.attributes = attributes;
-    this.totalAttributeCount = totalAttributeCount;
     this.eventName = eventName;
+  }
+
+  /** The same record with {@code frozen} (never changed again) as its attributes. */
+  FlatLogRecordData withAttributes(AttributeArray frozen) {
+    return new FlatLogRecordData(resource, scope, timestampEpochNanos, observedTimestampEpochNanos, spanContext,
+        severity, severityText, body, frozen, eventName);
   }
 
   @Override
@@ -96,7 +100,7 @@ public final class FlatLogRecordData implements LogRecordData {
 
   @Override
   public int getTotalAttributeCount() {
-    return totalAttributeCount;
+    return attributes == null ? 0 : attributes.totalAdded();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.sightline.agent.exporter.encoded;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
@@ -43,75 +44,66 @@ final class OtlpSpanEncoder {
 
   /** {@code span} as one {@code ScopeSpans.spans} field. */
   static void span(ProtoBuffer out, SpanData span) {
-    int mark = out.begin(OtlpEncoding.SCOPE_ITEMS_ITEMS);
     SpanContext context = span.getSpanContext();
-    out.hexId(TRACE_ID, context.getTraceId());
-    out.hexId(SPAN_ID, context.getSpanId());
-    traceState(out, TRACE_STATE, context.getTraceState());
     SpanContext parent = span.getParentSpanContext();
-    if (parent.isValid()) {
-      out.hexId(PARENT_SPAN_ID, parent.getSpanId());
-    }
-    out.optionalString(NAME, span.getName());
-    out.tag(KIND, ProtoBuffer.VARINT);
-    out.varint(span.getKind().ordinal() + 1); // INTERNAL = 1 ... CONSUMER = 5, in both enums' order
-    OtlpEncoding.optionalFixed64(out, START, span.getStartEpochNanos());
-    OtlpEncoding.optionalFixed64(out, END, span.getEndEpochNanos());
+    int mark = head(out, context, parent, span.getName(), span.getKind(), span.getStartEpochNanos(),
+        span.getEndEpochNanos());
     Attributes attributes = span.getAttributes();
     OtlpEncoding.attributes(out, ATTRIBUTES, attributes);
     OtlpEncoding.optionalUint32(out, DROPPED_ATTRIBUTES, span.getTotalAttributeCount() - attributes.size());
-    List<EventData> events = span.getEvents();
-    for (int i = 0; i < events.size(); i++) {
-      event(out, events.get(i));
-    }
-    OtlpEncoding.optionalUint32(out, DROPPED_EVENTS, span.getTotalRecordedEvents() - events.size());
-    List<LinkData> links = span.getLinks();
-    for (int i = 0; i < links.size(); i++) {
-      link(out, links.get(i));
-    }
-    OtlpEncoding.optionalUint32(out, DROPPED_LINKS, span.getTotalRecordedLinks() - links.size());
-    status(out, span.getStatus());
-    out.tag(FLAGS, ProtoBuffer.FIXED32);
-    out.fixed32(OtlpEncoding.flags(context.getTraceFlags(), parent.isRemote()));
-    out.end(mark);
+    tail(out, mark, context, parent, span.getEvents(), span.getTotalRecordedEvents(), span.getLinks(),
+        span.getTotalRecordedLinks(), span.getStatus());
   }
 
   /**
    * An ended {@link FlatSpan}, read directly: the same fields as {@link #span(ProtoBuffer, SpanData)}
-   * writes for its {@code SpanData}, with the attributes in the order they were first set (the
-   * SDK's copy sorts them by key; OTLP gives the order no meaning).
+   * writes for its {@code SpanData}, with the attributes in the order they were first set (OTLP
+   * gives the order no meaning).
    */
   static void span(ProtoBuffer out, FlatSpan span) {
-    int mark = out.begin(OtlpEncoding.SCOPE_ITEMS_ITEMS);
     SpanContext context = span.getSpanContext();
-    out.hexId(TRACE_ID, context.getTraceId());
-    out.hexId(SPAN_ID, context.getSpanId());
-    traceState(out, TRACE_STATE, context.getTraceState());
     SpanContext parent = span.getParentSpanContext();
-    if (parent.isValid()) {
-      out.hexId(PARENT_SPAN_ID, parent.getSpanId());
-    }
-    out.optionalString(NAME, span.endedName());
-    out.tag(KIND, ProtoBuffer.VARINT);
-    out.varint(span.getKind().ordinal() + 1);
-    OtlpEncoding.optionalFixed64(out, START, span.startEpochNanos());
-    OtlpEncoding.optionalFixed64(out, END, span.endEpochNanos());
+    int mark = head(out, context, parent, span.endedName(), span.getKind(), span.startEpochNanos(),
+        span.endEpochNanos());
     int attributes = span.attributeCount();
     for (int i = 0; i < attributes; i++) {
       OtlpEncoding.keyValue(out, ATTRIBUTES, span.attributeKey(i), span.attributeValue(i));
     }
     OtlpEncoding.optionalUint32(out, DROPPED_ATTRIBUTES, span.totalAttributeCount() - attributes);
-    List<EventData> events = span.events();
+    tail(out, mark, context, parent, span.events(), span.totalRecordedEvents(), span.links(),
+        span.totalRecordedLinks(), span.status());
+  }
+
+  /** Opens the span's field and writes what comes before its attributes; answers the mark to close. */
+  private static int head(ProtoBuffer out, SpanContext context, SpanContext parent, String name, SpanKind kind,
+      long startEpochNanos, long endEpochNanos) {
+    int mark = out.begin(OtlpEncoding.SCOPE_ITEMS_ITEMS);
+    out.hexId(TRACE_ID, context.getTraceId());
+    out.hexId(SPAN_ID, context.getSpanId());
+    traceState(out, TRACE_STATE, context.getTraceState());
+    if (parent.isValid()) {
+      out.hexId(PARENT_SPAN_ID, parent.getSpanId());
+    }
+    out.optionalString(NAME, name);
+    out.tag(KIND, ProtoBuffer.VARINT);
+    out.varint(kind.ordinal() + 1); // INTERNAL = 1 ... CONSUMER = 5, in both enums' order
+    OtlpEncoding.optionalFixed64(out, START, startEpochNanos);
+    OtlpEncoding.optionalFixed64(out, END, endEpochNanos);
+    return mark;
+  }
+
+  /** What comes after the attributes: events, links, status, flags; then closes the span's field. */
+  private static void tail(ProtoBuffer out, int mark, SpanContext context, SpanContext parent, List<EventData> events,
+      int totalEvents, List<LinkData> links, int totalLinks, StatusData status) {
     for (int i = 0; i < events.size(); i++) {
       event(out, events.get(i));
     }
-    OtlpEncoding.optionalUint32(out, DROPPED_EVENTS, span.totalRecordedEvents() - events.size());
-    List<LinkData> links = span.links();
+    OtlpEncoding.optionalUint32(out, DROPPED_EVENTS, totalEvents - events.size());
     for (int i = 0; i < links.size(); i++) {
       link(out, links.get(i));
     }
-    OtlpEncoding.optionalUint32(out, DROPPED_LINKS, span.totalRecordedLinks() - links.size());
-    status(out, span.status());
+    OtlpEncoding.optionalUint32(out, DROPPED_LINKS, totalLinks - links.size());
+    status(out, status);
     out.tag(FLAGS, ProtoBuffer.FIXED32);
     out.fixed32(OtlpEncoding.flags(context.getTraceFlags(), parent.isRemote()));
     out.end(mark);
