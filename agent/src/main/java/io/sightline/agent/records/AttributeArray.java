@@ -21,7 +21,7 @@ import java.util.function.BiConsumer;
  * with its lock. Read as {@link Attributes} by the sampler while a span is being started, and as a
  * log record's data once frozen ({@link #frozenCopy}).
  */
-final class AttributeArray implements Attributes {
+public final class AttributeArray implements Attributes {
   private static final int INITIAL_PAIRS = 8;
 
   private final int capacity;
@@ -81,11 +81,11 @@ final class AttributeArray implements Attributes {
     return totalAdded;
   }
 
-  AttributeKey<?> key(int index) {
+  public AttributeKey<?> key(int index) {
     return (AttributeKey<?>) pairs[2 * index];
   }
 
-  Object value(int index) {
+  public Object value(int index) {
     return pairs[2 * index + 1];
   }
 

@@ -1,6 +1,5 @@
 package io.sightline.agent.records;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.logs.Severity;
@@ -108,18 +107,9 @@ public final class FlatLogRecordData implements LogRecordData {
     return eventName;
   }
 
-  // Read pair by pair by the OTLP encoder.
-
-  public int attributeCount() {
-    return attributes == null ? 0 : attributes.size();
-  }
-
-  public AttributeKey<?> attributeKey(int index) {
-    return attributes.key(index);
-  }
-
-  public Object attributeValue(int index) {
-    return attributes.value(index);
+  /** The attributes as set, or null when none was: read pair by pair by the OTLP encoder. */
+  public AttributeArray attributeArray() {
+    return attributes;
   }
 
   @Override

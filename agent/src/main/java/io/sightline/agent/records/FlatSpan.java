@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * status rules, exception events, the end sequence with {@code onEnding} and {@code onEnd}) and is
  * a {@link ReadWriteSpan}, so every processor and exporter takes it as it takes the SDK's; but its
  * attributes are one array ({@link AttributeArray}) and, once ended, the OTLP encoder reads it
- * directly ({@link #attributeCount}, {@link #attributeKey}, ...) instead of a {@link SpanData} copy.
+ * directly ({@link #attributeArray}, {@link #events}, ...) instead of a {@link SpanData} copy.
  *
  * <p>All changes and reads before the end hold the span's lock, as in the SDK: a span may be ended
  * on another thread than the one that started it. After {@link #end} nothing changes, so the export
@@ -367,16 +367,9 @@ public final class FlatSpan implements ReadWriteSpan {
     return endEpochNanos;
   }
 
-  public int attributeCount() {
-    return attributes == null ? 0 : attributes.size();
-  }
-
-  public AttributeKey<?> attributeKey(int index) {
-    return attributes.key(index);
-  }
-
-  public Object attributeValue(int index) {
-    return attributes.value(index);
+  /** The attributes as set, or null when none was. */
+  public AttributeArray attributeArray() {
+    return attributes;
   }
 
   /** Attributes set, including those dropped by the limit and replacements (the SDK's count). */

@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
+import io.sightline.agent.records.AttributeArray;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +57,19 @@ final class OtlpEncoding {
     attributes.forEach((key, value) -> keyValue(out, field, key, value));
   }
 
-  static void keyValue(ProtoBuffer out, int field, AttributeKey<?> key, Object value) {
+  /**
+   * The agent's own attributes ({@code null}: none), pair by pair in the order set, with no
+   * callback; answers how many were written.
+   */
+  static int attributes(ProtoBuffer out, int field, AttributeArray attributes) {
+    int count = attributes == null ? 0 : attributes.size();
+    for (int i = 0; i < count; i++) {
+      keyValue(out, field, attributes.key(i), attributes.value(i));
+    }
+    return count;
+  }
+
+  private static void keyValue(ProtoBuffer out, int field, AttributeKey<?> key, Object value) {
     int mark = out.begin(field);
     key(out, key.getKey());
     int valueMark = out.begin(2);

@@ -46,11 +46,7 @@ final class OtlpLogEncoder {
     int attributeCount;
     if (log instanceof FlatLogRecordData) {
       // The agent's own record: its attribute pairs in the order set, read without a callback.
-      FlatLogRecordData flat = (FlatLogRecordData) log;
-      attributeCount = flat.attributeCount();
-      for (int i = 0; i < attributeCount; i++) {
-        OtlpEncoding.keyValue(out, ATTRIBUTES, flat.attributeKey(i), flat.attributeValue(i));
-      }
+      attributeCount = OtlpEncoding.attributes(out, ATTRIBUTES, ((FlatLogRecordData) log).attributeArray());
     } else {
       Attributes attributes = log.getAttributes();
       OtlpEncoding.attributes(out, ATTRIBUTES, attributes);

@@ -65,10 +65,7 @@ final class OtlpSpanEncoder {
     SpanContext parent = span.getParentSpanContext();
     int mark = head(out, context, parent, span.endedName(), span.getKind(), span.startEpochNanos(),
         span.endEpochNanos());
-    int attributes = span.attributeCount();
-    for (int i = 0; i < attributes; i++) {
-      OtlpEncoding.keyValue(out, ATTRIBUTES, span.attributeKey(i), span.attributeValue(i));
-    }
+    int attributes = OtlpEncoding.attributes(out, ATTRIBUTES, span.attributeArray());
     OtlpEncoding.optionalUint32(out, DROPPED_ATTRIBUTES, span.totalAttributeCount() - attributes);
     tail(out, mark, context, parent, span.events(), span.totalRecordedEvents(), span.links(),
         span.totalRecordedLinks(), span.status());
