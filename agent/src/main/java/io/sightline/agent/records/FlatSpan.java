@@ -60,7 +60,8 @@ public final class FlatSpan implements ReadWriteSpan {
   private int linksAdded;
   private StatusData status = StatusData.unset();
   private long endEpochNanos;
-  private int endState = NOT_ENDED;
+  /** Written under the lock; volatile so that {@link #isRecording} and {@link #hasEnded} need none. */
+  private volatile int endState = NOT_ENDED;
   private Thread endingThread;
 
   private FlatSpan(FlatTracerProvider provider, SpanContext context, String name, InstrumentationScopeInfo scope,
@@ -281,7 +282,7 @@ public final class FlatSpan implements ReadWriteSpan {
   }
 
   @Override
-  public synchronized boolean isRecording() {
+  public boolean isRecording() {
     return endState != ENDED;
   }
 
@@ -306,7 +307,7 @@ public final class FlatSpan implements ReadWriteSpan {
   }
 
   @Override
-  public synchronized boolean hasEnded() {
+  public boolean hasEnded() {
     return endState == ENDED;
   }
 
