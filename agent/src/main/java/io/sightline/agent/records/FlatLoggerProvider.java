@@ -9,7 +9,6 @@ import io.opentelemetry.sdk.common.InstrumentationScopeInfoBuilder;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.SdkLoggerState;
 import io.sightline.bootstrap.AgentLog;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Loggers whose records are the agent's own ({@link FlatLogRecord}), emitted to the SDK logger
@@ -22,10 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * does not set.
  */
 public final class FlatLoggerProvider implements LoggerProvider {
-  private static final String UNKNOWN_SCOPE = "unknown";
-
   private final SdkLoggerState state;
-  private final ConcurrentHashMap<InstrumentationScopeInfo, FlatLogger> loggers = new ConcurrentHashMap<>();
+  private final Scopes<FlatLogger> loggers = new Scopes<>(FlatLogger::new);
 
   private FlatLoggerProvider(SdkLoggerState state) {
     this.state = state;
@@ -50,11 +47,7 @@ public final class FlatLoggerProvider implements LoggerProvider {
     if (state.noProcessor()) {
       return LoggerProvider.noop().loggerBuilder(instrumentationScopeName);
     }
-    String name = instrumentationScopeName;
-    if (name == null || name.isEmpty()) {
-      name = UNKNOWN_SCOPE;
-    }
-    InstrumentationScopeInfoBuilder scope = InstrumentationScopeInfo.builder(name);
+    InstrumentationScopeInfoBuilder scope = Scopes.scope(instrumentationScopeName);
     return new LoggerBuilder() {
       @Override
       public LoggerBuilder setSchemaUrl(String schemaUrl) {
@@ -70,7 +63,7 @@ public final class FlatLoggerProvider implements LoggerProvider {
 
       @Override
       public Logger build() {
-        return loggers.computeIfAbsent(scope.build(), FlatLogger::new);
+        return loggers.get(scope);
       }
     };
   }

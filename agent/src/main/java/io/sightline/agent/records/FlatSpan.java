@@ -398,10 +398,6 @@ public final class FlatSpan implements ReadWriteSpan {
     return status;
   }
 
-  long startNanos() {
-    return startEpochNanos;
-  }
-
   @Override
   public String toString() {
     return "FlatSpan{" + context.getTraceId() + "/" + context.getSpanId() + " " + getName() + "}";

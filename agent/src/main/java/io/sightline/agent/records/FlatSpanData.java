@@ -69,7 +69,7 @@ final class FlatSpanData implements SpanData {
 
   @Override
   public long getStartEpochNanos() {
-    return span.startNanos();
+    return span.startEpochNanos();
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.internal.ExtendedSpanProcessor;
 import io.sightline.bootstrap.AgentLog;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tracers whose spans are the agent's own {@link FlatSpan}s, started from the SDK tracer provider's
@@ -26,8 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * and per-scope tracer configuration (an experimental SDK option autoconfigure does not set).
  */
 public final class FlatTracerProvider implements TracerProvider {
-  private static final String UNKNOWN_SCOPE = "unknown";
-
   private final SdkTracerState state;
   private final SpanProcessor processor;
   private final boolean startRequired;
@@ -35,7 +32,7 @@ public final class FlatTracerProvider implements TracerProvider {
   private final ExtendedSpanProcessor endingProcessor;
   /** Trace flags by {@code (sampled ? 1 : 0) | (random ? 2 : 0)}: built once, not per span. */
   private final TraceFlags[] flags = new TraceFlags[4];
-  private final ConcurrentHashMap<InstrumentationScopeInfo, FlatTracer> tracers = new ConcurrentHashMap<>();
+  private final Scopes<FlatTracer> tracers = new Scopes<>(FlatTracer::new);
 
   private FlatTracerProvider(SdkTracerState state) {
     this.state = state;
@@ -75,12 +72,7 @@ public final class FlatTracerProvider implements TracerProvider {
 
   @Override
   public TracerBuilder tracerBuilder(String instrumentationScopeName) {
-    String name = instrumentationScopeName;
-    if (name == null || name.isEmpty()) {
-      AgentLog.debug("a tracer was asked for without a scope name; using \"" + UNKNOWN_SCOPE + "\"");
-      name = UNKNOWN_SCOPE;
-    }
-    InstrumentationScopeInfoBuilder scope = InstrumentationScopeInfo.builder(name);
+    InstrumentationScopeInfoBuilder scope = Scopes.scope(instrumentationScopeName);
     return new TracerBuilder() {
       @Override
       public TracerBuilder setSchemaUrl(String schemaUrl) {
@@ -96,7 +88,7 @@ public final class FlatTracerProvider implements TracerProvider {
 
       @Override
       public Tracer build() {
-        return tracers.computeIfAbsent(scope.build(), FlatTracer::new);
+        return tracers.get(scope);
       }
     };
   }
@@ -138,7 +130,7 @@ public final class FlatTracerProvider implements TracerProvider {
     public SpanBuilder spanBuilder(String spanName) {
       String name = spanName == null || spanName.trim().isEmpty() ? "<unspecified span name>" : spanName;
       if (state.hasBeenShutdown()) {
-        return TracerProvider.noop().get(UNKNOWN_SCOPE).spanBuilder(name);
+        return TracerProvider.noop().get("noop").spanBuilder(name);
       }
       return new FlatSpanBuilder(FlatTracerProvider.this, scope, name, state.spanLimits());
     }
