@@ -110,6 +110,32 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
     }
   }
 
+  /**
+   * Makes {@code classFile} the class file at hand on this thread, for matchers asked before Byte
+   * Buddy sees it ({@link ClassFilter}); {@link #forget} undoes it when Byte Buddy is not called.
+   */
+  void remember(String internalName, byte[] classFile, ClassLoader loader) {
+    current.set(new Current(internalName.replace('/', '.'), classFile, loader));
+  }
+
+  void forget() {
+    current.remove();
+  }
+
+  @Override
+  public Boolean hasConstant(String typeName, String text) {
+    Current now = current.get();
+    if (now == null || now.classFile == null || !now.typeName.equals(typeName)) {
+      return null;
+    }
+    try {
+      int[] offsets = now.constantPool();
+      return offsets == null ? null : Header.hasUtf8(now.classFile, offsets, text);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   @Override
   public Boolean isClassBelow(String typeName, Set<String> names) {
     Current now = current.get();
@@ -347,6 +373,17 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
         p += 6 + length;
       }
       return p;
+    }
+
+    /** Whether one of the constant pool's Utf8 entries is the ASCII string {@code text}. */
+    static boolean hasUtf8(byte[] b, int[] offsets, String text) {
+      for (int i = 1; i < offsets.length; i++) {
+        int entry = offsets[i];
+        if (entry != 0 && b[entry] == 1 && utf8Equals(b, offsets, i, text)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether constant {@code index} is a Utf8 entry equal to the ASCII string {@code text}. */

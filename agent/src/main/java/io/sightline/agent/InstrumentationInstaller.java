@@ -8,6 +8,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,8 @@ final class InstrumentationInstaller {
   private final AtomicInteger transformed = new AtomicInteger();
   /** Each type instrumentation's matchers, as the transformer applies them. */
   private final List<AgentBuilder.RawMatcher> rules = new ArrayList<>();
+  /** The filter in front of the last transformer built. */
+  private volatile ClassFilter classFilter;
 
   int transformedCount() {
     return transformed.get();
@@ -70,7 +73,10 @@ final class InstrumentationInstaller {
       // built if one does not (CachedStart).
       CachedStart start = new CachedStart(cache, instrumentation, agentLoader, () -> {
         try {
-          return builder(instrumentation, modules, agentLoader, active).makeRaw();
+          AgentBuilder builder = builder(instrumentation, modules, agentLoader, active);
+          ClassFileTransformer raw = builder.makeRaw();
+          return raw instanceof ResettableClassFileTransformer
+              ? classFilter.before((ResettableClassFileTransformer) raw) : raw;
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -80,6 +86,9 @@ final class InstrumentationInstaller {
       return start;
     }
     AgentBuilder builder = builder(instrumentation, modules, agentLoader, active);
+    // Innermost of all: a class file turned away here is still recorded by the cache as unchanged.
+    ClassFilter filter = classFilter;
+    builder = builder.with((AgentBuilder.TransformerDecorator) filter::before);
     if (cache != null) {
       // Innermost decorator: the debug timer below also counts the classes answered from the cache.
       builder = builder.with((AgentBuilder.TransformerDecorator) transformer ->
@@ -101,6 +110,7 @@ final class InstrumentationInstaller {
       timer.report("during premain");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         timer.report("until shutdown");
+        AgentLog.debug("class filter: " + filter.report());
         reportUntransformed(instrumentation, agentLoader);
       }, "sightline-debug"));
     }
@@ -181,6 +191,7 @@ final class InstrumentationInstaller {
     }
     ClassHeaders headers = new ClassHeaders();
     SuperTypes.setResolver(headers);
+    ClassFilter filter = new ClassFilter(headers, agentLoader);
     AgentBuilder builder = base
         // Advice only: the class file is read and written once through the advice visitors.
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
@@ -188,8 +199,8 @@ final class InstrumentationInstaller {
         .disableClassFormatChanges()
         // Classes loaded before the agent (JDK classes, or everything on a late attach) get advice too.
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        // ...but not the agent's own classes, which would otherwise dominate premain time.
-        .with(new LoadedClassDiscovery(agentLoader))
+        // ...but only those the filter cannot turn away, never the agent's own.
+        .with(new LoadedClassDiscovery(filter))
         // Describe types from class files, so that matching never loads an application class;
         // fall back to the loaded class for runtime-generated types that have no class file.
         // Loaded JDK classes are described by reflection: much cheaper, and just as safe.
@@ -217,6 +228,7 @@ final class InstrumentationInstaller {
         type.transform((methods, adviceClassName) -> advice.add(Map.entry(methods, adviceClassName)));
         String name = module.name();
         rules.add(new AgentBuilder.RawMatcher.ForElementMatchers(type.typeMatcher(), loaderCheck));
+        filter.add(loaderCheck, type.typeMatcher());
         builder = builder
             .type(type.typeMatcher(), loaderCheck)
             .transform((b, typeDescription, classLoader, javaModule, protectionDomain) -> {
@@ -227,6 +239,7 @@ final class InstrumentationInstaller {
         // Not terminal (Byte Buddy's default): other modules may advise the same type.
       }
     }
+    classFilter = filter;
     return builder;
   }
 

@@ -7,16 +7,17 @@ import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * Which already-loaded classes the install-time retransformation pass looks at: all of them
- * except the agent's own. By premain the agent class loader has loaded more classes (Byte Buddy,
- * the OpenTelemetry SDK) than the JDK has, and Byte Buddy would locate, read and parse the class
- * file of each one before the ignore matcher rejects it.
+ * Which already-loaded classes the install-time retransformation pass looks at: those the {@link
+ * ClassFilter} cannot turn away by their loader and name, and never the agent's own. By premain
+ * the agent class loader has loaded more classes (Byte Buddy, the OpenTelemetry SDK) than the JDK
+ * has, and Byte Buddy would locate, read and parse the class file of each one before the ignore
+ * matcher rejects it; of the thousand or so JDK classes, a handful are named by an instrumentation.
  */
 final class LoadedClassDiscovery implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
-  private final ClassLoader agentLoader;
+  private final ClassFilter filter;
 
-  LoadedClassDiscovery(ClassLoader agentLoader) {
-    this.agentLoader = agentLoader;
+  LoadedClassDiscovery(ClassFilter filter) {
+    this.filter = filter;
   }
 
   @Override
@@ -24,7 +25,7 @@ final class LoadedClassDiscovery implements AgentBuilder.RedefinitionStrategy.Di
     Class<?>[] loaded = instrumentation.getAllLoadedClasses();
     List<Class<?>> candidates = new ArrayList<>(loaded.length);
     for (Class<?> type : loaded) {
-      if (type.getClassLoader() != agentLoader) {
+      if (filter.mayMatchLoaded(type)) {
         candidates.add(type);
       }
     }

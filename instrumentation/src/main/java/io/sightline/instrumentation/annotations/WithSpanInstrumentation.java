@@ -1,6 +1,5 @@
 package io.sightline.instrumentation.annotations;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -10,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -24,7 +24,7 @@ final class WithSpanInstrumentation implements TypeInstrumentation {
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return declaresMethod(ANNOTATED);
+    return SuperTypes.declaresMethodAnnotated(ApplicationApiNames.WITH_SPAN, ANNOTATED);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -20,7 +21,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 final class AsyncClient5Instrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient");
+    return TypeNames.named("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient");
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import java.net.URI;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -19,7 +20,7 @@ import org.apache.http.conn.routing.HttpRoute;
 final class ProtocolExec4Instrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("org.apache.http.impl.execchain.ProtocolExec");
+    return TypeNames.named("org.apache.http.impl.execchain.ProtocolExec");
   }
 
   @Override

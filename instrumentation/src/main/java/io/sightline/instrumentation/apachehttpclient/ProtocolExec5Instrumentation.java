@@ -7,6 +7,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -18,7 +19,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 final class ProtocolExec5Instrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("org.apache.hc.client5.http.impl.classic.ProtocolExec");
+    return TypeNames.named("org.apache.hc.client5.http.impl.classic.ProtocolExec");
   }
 
   @Override

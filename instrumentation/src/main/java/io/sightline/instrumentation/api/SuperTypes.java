@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -36,6 +37,13 @@ public final class SuperTypes {
      * {@code methodNames}; {@code null} when the resolver cannot tell.
      */
     Boolean declaresMethodNamed(String typeName, Set<String> methodNames);
+
+    /**
+     * Whether the class file of the type of that name, being loaded, has the modified UTF-8
+     * string {@code text} among its constants (as every class file that uses a type descriptor
+     * has it); {@code null} when the resolver cannot tell.
+     */
+    Boolean hasConstant(String typeName, String text);
   }
 
   private static volatile Resolver resolver;
@@ -63,8 +71,19 @@ public final class SuperTypes {
     return new DeclaresMethodNamed(Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(methodNames))));
   }
 
+  /**
+   * Types that declare a method matched by {@code methods}, which only matches methods annotated
+   * with the annotation type {@code annotationName}: {@code declaresMethod(methods)}, but a class
+   * file that does not even name the annotation's type among its constants is answered from that
+   * alone, before the type is described.
+   */
+  public static ElementMatcher.Junction<TypeDescription> declaresMethodAnnotated(String annotationName,
+      ElementMatcher<? super MethodDescription> methods) {
+    return new MentionsType(annotationName, declaresMethod(methods));
+  }
+
   /** The agent's answer when it has one, Byte Buddy's matcher otherwise. */
-  private abstract static class Resolved extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+  private abstract static class Resolved extends ClassFileMatcher {
     final Set<String> names;
     private final ElementMatcher<TypeDescription> fallback;
     private final String description;
@@ -80,14 +99,14 @@ public final class SuperTypes {
 
     @Override
     public boolean matches(TypeDescription type) {
+      Boolean answer = quickMatch(type.getName());
+      return answer != null ? answer : fallback.matches(type);
+    }
+
+    @Override
+    public Boolean quickMatch(String typeName) {
       Resolver current = resolver;
-      if (current != null) {
-        Boolean answer = resolve(current, type.getName());
-        if (answer != null) {
-          return answer;
-        }
-      }
-      return fallback.matches(type);
+      return current == null ? null : resolve(current, typeName);
     }
 
     @Override
@@ -104,6 +123,22 @@ public final class SuperTypes {
     @Override
     Boolean resolve(Resolver resolver, String typeName) {
       return resolver.declaresMethodNamed(typeName, names);
+    }
+  }
+
+  /** False for a class file without the type's descriptor among its constants; Byte Buddy's matcher otherwise. */
+  private static final class MentionsType extends Resolved {
+    private final String descriptor;
+
+    MentionsType(String typeName, ElementMatcher<TypeDescription> fallback) {
+      super(Collections.singleton(typeName), fallback, "mentionsType");
+      this.descriptor = "L" + typeName.replace('.', '/') + ";";
+    }
+
+    @Override
+    Boolean resolve(Resolver resolver, String typeName) {
+      Boolean mentioned = resolver.hasConstant(typeName, descriptor);
+      return Boolean.FALSE.equals(mentioned) ? Boolean.FALSE : null;
     }
   }
 

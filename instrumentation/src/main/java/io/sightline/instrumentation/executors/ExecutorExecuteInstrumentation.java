@@ -1,7 +1,6 @@
 package io.sightline.instrumentation.executors;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -9,6 +8,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -21,7 +21,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class ExecutorExecuteInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return namedOneOf("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ThreadPerTaskExecutor");
+    return TypeNames.namedOneOf("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ThreadPerTaskExecutor");
   }
 
   @Override

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -17,7 +18,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class ForkJoinTaskInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("java.util.concurrent.ForkJoinTask");
+    return TypeNames.named("java.util.concurrent.ForkJoinTask");
   }
 
   @Override

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -17,7 +18,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class FutureTaskInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("java.util.concurrent.FutureTask");
+    return TypeNames.named("java.util.concurrent.FutureTask");
   }
 
   @Override

@@ -2,12 +2,12 @@ package io.sightline.instrumentation.executors;
 
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -26,7 +26,7 @@ final class SpringTaskExecutorInstrumentation implements TypeInstrumentation {
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return namedOneOf("org.springframework.core.task.SimpleAsyncTaskExecutor", VIRTUAL);
+    return TypeNames.namedOneOf("org.springframework.core.task.SimpleAsyncTaskExecutor", VIRTUAL);
   }
 
   @Override

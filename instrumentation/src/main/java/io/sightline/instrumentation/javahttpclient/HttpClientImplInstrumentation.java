@@ -7,6 +7,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import java.net.http.HttpRequest;
 import java.util.concurrent.CompletableFuture;
 import net.bytebuddy.asm.Advice;
@@ -20,7 +21,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class HttpClientImplInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("jdk.internal.net.http.HttpClientImpl");
+    return TypeNames.named("jdk.internal.net.http.HttpClientImpl");
   }
 
   @Override

@@ -1,13 +1,11 @@
 package io.sightline.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AgentContext;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.description.type.TypeDescription;
@@ -43,7 +41,7 @@ public final class JdbcInstrumentationModule extends InstrumentationModule {
 
   /** JDK classes never implement a driver worth tracing; skipping them by name spares parsing. */
   static ElementMatcher.Junction<TypeDescription> notJdk() {
-    return not(nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
-        .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")));
+    return TypeNames.nameStartsWithNone("java.", "javax.", "jdk.", "sun.", "com.sun.");
   }
+
 }

@@ -8,6 +8,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -21,7 +22,7 @@ import okhttp3.Callback;
 final class RealCallInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("okhttp3.internal.connection.RealCall").or(named("okhttp3.RealCall"));
+    return TypeNames.namedOneOf("okhttp3.internal.connection.RealCall", "okhttp3.RealCall");
   }
 
   @Override

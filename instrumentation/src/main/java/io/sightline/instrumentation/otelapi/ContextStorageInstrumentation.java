@@ -9,6 +9,7 @@ import io.sightline.instrumentation.annotations.ApplicationApiNames;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -21,7 +22,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class ContextStorageInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named(ApplicationApiNames.of("context.ContextStorage"));
+    return TypeNames.named(ApplicationApiNames.of("context.ContextStorage"));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.sightline.instrumentation.otelapi;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -10,6 +9,7 @@ import io.sightline.instrumentation.annotations.ApplicationApiNames;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -22,7 +22,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class GlobalOpenTelemetryInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named(ApplicationApiNames.of("api.GlobalOpenTelemetry"));
+    return TypeNames.named(ApplicationApiNames.of("api.GlobalOpenTelemetry"));
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -16,7 +17,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class TomcatConnectionPoolInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("org.apache.tomcat.jdbc.pool.ConnectionPool");
+    return TypeNames.named("org.apache.tomcat.jdbc.pool.ConnectionPool");
   }
 
   @Override

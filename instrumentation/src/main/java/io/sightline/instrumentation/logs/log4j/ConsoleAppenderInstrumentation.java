@@ -7,6 +7,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -22,7 +23,7 @@ import org.apache.logging.log4j.core.appender.OutputStreamManager;
 final class ConsoleAppenderInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender");
+    return TypeNames.named("org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender");
   }
 
   @Override

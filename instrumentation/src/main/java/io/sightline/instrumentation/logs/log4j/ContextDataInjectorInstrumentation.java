@@ -1,13 +1,13 @@
 package io.sightline.instrumentation.logs.log4j;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -21,7 +21,7 @@ import org.apache.logging.log4j.util.StringMap;
 final class ContextDataInjectorInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return nameStartsWith("org.apache.logging.log4j.core.impl.ThreadContextDataInjector$For");
+    return TypeNames.nameStartsWith("org.apache.logging.log4j.core.impl.ThreadContextDataInjector$For");
   }
 
   @Override

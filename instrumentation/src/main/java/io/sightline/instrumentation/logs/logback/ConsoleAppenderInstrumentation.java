@@ -9,6 +9,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import java.io.OutputStream;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -23,7 +24,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class ConsoleAppenderInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("ch.qos.logback.core.OutputStreamAppender");
+    return TypeNames.named("ch.qos.logback.core.OutputStreamAppender");
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
 import io.sightline.instrumentation.api.TypeInstrumentation;
+import io.sightline.instrumentation.api.TypeNames;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -22,7 +23,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class LogbackLoggerInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("ch.qos.logback.classic.Logger");
+    return TypeNames.named("ch.qos.logback.classic.Logger");
   }
 
   @Override
