@@ -31,82 +31,57 @@ public abstract class ClassFileMatcher extends ElementMatcher.Junction.AbstractB
     return matcher instanceof ClassFileMatcher ? ((ClassFileMatcher) matcher).quickMatch(typeName) : null;
   }
 
-  /** A matcher that only answers quickly through {@code matcher}'s own answer, if any. */
   @SuppressWarnings("unchecked")
   @Override
   public <U extends TypeDescription> Junction<U> and(ElementMatcher<? super U> other) {
-    return (Junction<U>) (Junction<?>) new Both(this, (ElementMatcher<? super TypeDescription>) other);
+    return (Junction<U>) (Junction<?>) new Combined(true, this, (ElementMatcher<? super TypeDescription>) other);
   }
 
   @SuppressWarnings("unchecked")
   @Override
   public <U extends TypeDescription> Junction<U> or(ElementMatcher<? super U> other) {
-    return (Junction<U>) (Junction<?>) new Either(this, (ElementMatcher<? super TypeDescription>) other);
+    return (Junction<U>) (Junction<?>) new Combined(false, this, (ElementMatcher<? super TypeDescription>) other);
   }
 
-  private static final class Both extends ClassFileMatcher {
+  /**
+   * Two matchers, both of which ({@code all}) or either of which must match. The quick answer is
+   * decided by one side alone when that side's answer settles it (a "no" for both, a "yes" for
+   * either), so the other side, often a hierarchy question, is not asked; otherwise it needs both
+   * sides' quick answers.
+   */
+  private static final class Combined extends ClassFileMatcher {
+    private final boolean all;
     private final ElementMatcher<? super TypeDescription> left;
     private final ElementMatcher<? super TypeDescription> right;
 
-    Both(ElementMatcher<? super TypeDescription> left, ElementMatcher<? super TypeDescription> right) {
+    Combined(boolean all, ElementMatcher<? super TypeDescription> left, ElementMatcher<? super TypeDescription> right) {
+      this.all = all;
       this.left = left;
       this.right = right;
     }
 
     @Override
     public boolean matches(TypeDescription type) {
-      return left.matches(type) && right.matches(type);
+      return all ? left.matches(type) && right.matches(type) : left.matches(type) || right.matches(type);
     }
 
     @Override
     public Boolean quickMatch(String typeName) {
+      Boolean settles = !all; // no settles "both", yes settles "either"
       Boolean first = quickMatch(left, typeName);
-      if (Boolean.FALSE.equals(first)) {
-        return false; // the right side, often a hierarchy question, is not asked
+      if (settles.equals(first)) {
+        return settles;
       }
       Boolean second = quickMatch(right, typeName);
-      if (Boolean.FALSE.equals(second)) {
-        return false;
+      if (settles.equals(second)) {
+        return settles;
       }
-      return first != null && second != null ? Boolean.TRUE : null;
+      return first != null && second != null ? (Boolean) all : null;
     }
 
     @Override
     public String toString() {
-      return "(" + left + " and " + right + ")";
-    }
-  }
-
-  private static final class Either extends ClassFileMatcher {
-    private final ElementMatcher<? super TypeDescription> left;
-    private final ElementMatcher<? super TypeDescription> right;
-
-    Either(ElementMatcher<? super TypeDescription> left, ElementMatcher<? super TypeDescription> right) {
-      this.left = left;
-      this.right = right;
-    }
-
-    @Override
-    public boolean matches(TypeDescription type) {
-      return left.matches(type) || right.matches(type);
-    }
-
-    @Override
-    public Boolean quickMatch(String typeName) {
-      Boolean first = quickMatch(left, typeName);
-      if (Boolean.TRUE.equals(first)) {
-        return true;
-      }
-      Boolean second = quickMatch(right, typeName);
-      if (Boolean.TRUE.equals(second)) {
-        return true;
-      }
-      return first != null && second != null ? Boolean.FALSE : null;
-    }
-
-    @Override
-    public String toString() {
-      return "(" + left + " or " + right + ")";
+      return "(" + left + (all ? " and " : " or ") + right + ")";
     }
   }
 }
