@@ -67,17 +67,7 @@ final class ClassFilter {
     seen.incrementAndGet();
     String typeName = internalName.replace('/', '.');
     headers.remember(internalName, classFile, loader);
-    boolean may = false;
-    try {
-      for (Rule rule : rules) {
-        if (rule.loaders.matches(loader) && !Boolean.FALSE.equals(ClassFileMatcher.quickMatch(rule.types, typeName))) {
-          may = true;
-          break;
-        }
-      }
-    } catch (RuntimeException | LinkageError e) {
-      may = true; // Byte Buddy decides, and reports what fails
-    }
+    boolean may = anyRuleMay(loader, typeName);
     if (may) {
       passed.incrementAndGet();
     } else {
@@ -101,6 +91,15 @@ final class ClassFilter {
       return false;
     }
     headers.forget();
+    return anyRuleMay(loader, typeName);
+  }
+
+  /**
+   * Whether some rule does not rule the type out. The loader check comes first, as in Byte Buddy:
+   * it is a cached look-up, where a quick answer may read super types through the loader (a
+   * servlet matcher in an application without servlets, say).
+   */
+  private boolean anyRuleMay(ClassLoader loader, String typeName) {
     try {
       for (Rule rule : rules) {
         if (rule.loaders.matches(loader) && !Boolean.FALSE.equals(ClassFileMatcher.quickMatch(rule.types, typeName))) {
@@ -109,7 +108,7 @@ final class ClassFilter {
       }
       return false;
     } catch (RuntimeException | LinkageError e) {
-      return true;
+      return true; // Byte Buddy decides, and reports what fails
     }
   }
 
