@@ -122,10 +122,16 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
     current.remove();
   }
 
+  /** The class file at hand on this thread, if it is that of {@code typeName}; null otherwise. */
+  private Current at(String typeName) {
+    Current now = current.get();
+    return now == null || now.classFile == null || !now.typeName.equals(typeName) ? null : now;
+  }
+
   @Override
   public Boolean hasConstant(String typeName, String text) {
-    Current now = current.get();
-    if (now == null || now.classFile == null || !now.typeName.equals(typeName)) {
+    Current now = at(typeName);
+    if (now == null) {
       return null;
     }
     try {
@@ -138,9 +144,9 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
 
   @Override
   public Boolean isClassBelow(String typeName, Set<String> names) {
-    Current now = current.get();
+    Current now = at(typeName);
     ClassLoader loader = now == null ? null : now.loader.get();
-    if (loader == null || now.classFile == null || !now.typeName.equals(typeName)) {
+    if (loader == null) {
       return null;
     }
     try {
@@ -164,8 +170,8 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
 
   @Override
   public Boolean declaresMethodNamed(String typeName, Set<String> methodNames) {
-    Current now = current.get();
-    if (now == null || now.classFile == null || !now.typeName.equals(typeName)) {
+    Current now = at(typeName);
+    if (now == null) {
       return null;
     }
     try {

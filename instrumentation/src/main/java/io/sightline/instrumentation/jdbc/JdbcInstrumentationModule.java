@@ -43,5 +43,4 @@ public final class JdbcInstrumentationModule extends InstrumentationModule {
   static ElementMatcher.Junction<TypeDescription> notJdk() {
     return TypeNames.nameStartsWithNone("java.", "javax.", "jdk.", "sun.", "com.sun.");
   }
-
 }
