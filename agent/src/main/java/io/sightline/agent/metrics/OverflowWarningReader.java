@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wraps a metric reader to warn once per metric when it first exceeds the cardinality limit. The
- * check runs on the reader's collection (export interval or scrape), never on the request path.
+ * check runs on the reader's collection (export interval or scrape), never on the request path. It
+ * also gives the reader's default histograms {@link StripedHistogramAggregation}.
  */
 public final class OverflowWarningReader implements MetricReader {
   static final AttributeKey<Boolean> OVERFLOW = AttributeKey.booleanKey("otel.metric.overflow");
@@ -69,7 +70,9 @@ public final class OverflowWarningReader implements MetricReader {
 
   @Override
   public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
-    return delegate.getDefaultAggregation(instrumentType);
+    // Histograms the reader would aggregate as the SDK does by default are recorded without one
+    // shared lock per series (StripedHistogramAggregation); the points are the same.
+    return StripedHistogramAggregation.replacing(delegate.getDefaultAggregation(instrumentType), instrumentType);
   }
 
   @Override

@@ -1,0 +1,148 @@
+package io.sightline.agent.metrics;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.common.internal.PrimitiveLongList;
+import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.internal.aggregator.AggregatorHandle;
+import io.opentelemetry.sdk.metrics.internal.aggregator.ExplicitBucketHistogramUtils;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramPointData;
+import io.opentelemetry.sdk.metrics.internal.data.MutableHistogramPointData;
+import io.opentelemetry.sdk.metrics.internal.exemplar.ExemplarReservoirFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One series of an explicit-bucket histogram, kept in cells that recording threads pick by their
+ * thread id, each with its own lock: two threads rarely share a cell, so a record is an uncontended
+ * lock and a few writes to memory no other core is writing. A collection locks each cell in turn,
+ * adds them up and, for delta temporality, resets them; each record is counted in exactly one
+ * collection. Cells are created by the first thread that needs them, so a series recorded from one
+ * thread has one.
+ *
+ * <p>The point is the SDK's: sum, count, bucket counts, and min and max while anything was recorded
+ * (the SDK's handle starts them at {@code Double.MAX_VALUE} and {@code -1}, which only show if a
+ * point is read with nothing recorded, where both are reported absent).
+ */
+final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> {
+  static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
+
+  private final List<Double> boundaryList;
+  private final double[] boundaries;
+  private final AtomicReferenceArray<Cell> cells = new AtomicReferenceArray<>(STRIPES);
+  private final MutableHistogramPointData reusablePoint;
+  /** Collection's own buffer for the bucket counts summed over the cells; only touched under {@code this}. */
+  private final long[] summed;
+
+  StripedHistogramHandle(long creationEpochNanos, List<Double> boundaryList, double[] boundaries,
+      ExemplarReservoirFactory reservoirs, MemoryMode memoryMode) {
+    super(creationEpochNanos, reservoirs, true);
+    this.boundaryList = boundaryList;
+    this.boundaries = boundaries;
+    this.summed = new long[boundaries.length + 1];
+    this.reusablePoint = memoryMode == MemoryMode.REUSABLE_DATA ? new MutableHistogramPointData(summed.length) : null;
+  }
+
+  /** Twice the processors, a power of two, from 2 to 16. */
+  static int stripes(int processors) {
+    int wanted = Math.max(2, Math.min(16, 2 * processors));
+    return Integer.highestOneBit(wanted - 1) << 1;
+  }
+
+  @Override
+  public void recordLong(long value, Attributes attributes, Context context) {
+    recordDouble((double) value, attributes, context);
+  }
+
+  @Override
+  protected void doRecordDouble(double value) {
+    int bucket = ExplicitBucketHistogramUtils.findBucketIndex(boundaries, value);
+    cell().record(value, bucket);
+  }
+
+  /** The current thread's cell index. */
+  static int stripe() {
+    long id = Thread.currentThread().getId();
+    // Thread ids are consecutive; the mix spreads pool threads created apart over the cells too.
+    return (int) (id ^ (id >>> 16)) & (STRIPES - 1);
+  }
+
+  private Cell cell() {
+    int index = stripe();
+    Cell cell = cells.get(index);
+    if (cell == null) {
+      Cell created = new Cell(summed.length);
+      cell = cells.compareAndSet(index, null, created) ? created : cells.get(index);
+    }
+    return cell;
+  }
+
+  @Override
+  protected synchronized HistogramPointData doAggregateThenMaybeResetDoubles(long startEpochNanos, long epochNanos,
+      Attributes attributes, List<DoubleExemplarData> exemplars, boolean reset) {
+    double sum = 0;
+    double min = Double.MAX_VALUE;
+    double max = -1;
+    long count = 0;
+    Arrays.fill(summed, 0);
+    for (int i = 0; i < STRIPES; i++) {
+      Cell cell = cells.get(i);
+      if (cell == null) {
+        continue;
+      }
+      synchronized (cell) {
+        if (cell.count > 0) {
+          sum += cell.sum;
+          min = Math.min(min, cell.min);
+          max = Math.max(max, cell.max);
+          count += cell.count;
+          for (int b = 0; b < summed.length; b++) {
+            summed[b] += cell.counts[b];
+          }
+        }
+        if (reset) {
+          cell.reset();
+        }
+      }
+    }
+    boolean any = count > 0;
+    if (reusablePoint != null) {
+      return reusablePoint.set(startEpochNanos, epochNanos, attributes, sum, any, any ? min : 0, any, any ? max : 0,
+          boundaryList, summed, exemplars);
+    }
+    return ImmutableHistogramPointData.create(startEpochNanos, epochNanos, attributes, sum, any, any ? min : 0, any,
+        any ? max : 0, boundaryList, PrimitiveLongList.wrap(summed.clone()), exemplars);
+  }
+
+  /** Read by collection only under the cell's lock. */
+  private static final class Cell {
+    private final long[] counts;
+    private double sum;
+    private double min = Double.MAX_VALUE;
+    private double max = -1;
+    private long count;
+
+    Cell(int buckets) {
+      counts = new long[buckets];
+    }
+
+    synchronized void record(double value, int bucket) {
+      sum += value;
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+      count++;
+      counts[bucket]++;
+    }
+
+    void reset() {
+      sum = 0;
+      min = Double.MAX_VALUE;
+      max = -1;
+      count = 0;
+      Arrays.fill(counts, 0);
+    }
+  }
+}
