@@ -28,8 +28,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * point is read with nothing recorded, where both are reported absent).
  */
 final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> {
+  /** Longs of padding: a cache line. */
+  private static final int PAD = 8;
   static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
 
+  // The SDK's base class writes a volatile flag on every record, from every thread; these keep the
+  // fields every record reads off its cache line (longs are laid out before references).
+  @SuppressWarnings("unused")
+  private long p0, p1, p2, p3, p4, p5, p6, p7;
   private final List<Double> boundaryList;
   private final double[] boundaries;
   private final AtomicReferenceArray<Cell> cells = new AtomicReferenceArray<>(STRIPES);
@@ -99,9 +105,7 @@ final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> 
           min = Math.min(min, cell.min);
           max = Math.max(max, cell.max);
           count += cell.count;
-          for (int b = 0; b < summed.length; b++) {
-            summed[b] += cell.counts[b];
-          }
+          cell.addTo(summed);
         }
         if (reset) {
           cell.reset();
@@ -117,16 +121,32 @@ final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> 
         any ? max : 0, boundaryList, PrimitiveLongList.wrap(summed.clone()), exemplars);
   }
 
-  /** Read by collection only under the cell's lock. */
-  private static final class Cell {
-    private final long[] counts;
-    private double sum;
-    private double min = Double.MAX_VALUE;
-    private double max = -1;
-    private long count;
+  /** The fields of a cell; collection reads them only under the cell's lock. */
+  private static class CellFields {
+    /** The bucket counts from {@link #PAD}, with as much room on either side. */
+    final long[] counts;
+    double sum;
+    double min = Double.MAX_VALUE;
+    double max = -1;
+    long count;
+
+    CellFields(int buckets) {
+      counts = new long[buckets + 2 * PAD];
+    }
+  }
+
+  /**
+   * A cell with padding behind its fields and around its bucket counts. A collection copies the
+   * cells of a series next to each other in the heap; without it, the lock word and fields of one
+   * thread's cell would share a cache line with another's, and every record would pull the line
+   * from the other core, as with one shared lock.
+   */
+  private static final class Cell extends CellFields {
+    @SuppressWarnings("unused")
+    private long q0, q1, q2, q3, q4, q5, q6, q7;
 
     Cell(int buckets) {
-      counts = new long[buckets];
+      super(buckets);
     }
 
     synchronized void record(double value, int bucket) {
@@ -134,7 +154,13 @@ final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> 
       min = Math.min(min, value);
       max = Math.max(max, value);
       count++;
-      counts[bucket]++;
+      counts[PAD + bucket]++;
+    }
+
+    void addTo(long[] summed) {
+      for (int b = 0; b < summed.length; b++) {
+        summed[b] += counts[PAD + b];
+      }
     }
 
     void reset() {
