@@ -6,11 +6,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.sightline.agent.metrics.OverflowWarningReader;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +47,7 @@ public class HistogramRecordBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     sdk = Sdk.create(true);
-    MetricReader reader = new IdleReader();
+    MetricReader reader = Sdk.metricReader();
     meters = SdkMeterProvider.builder()
         .registerMetricReader("striped".equals(recording) ? new OverflowWarningReader(reader, 2000) : reader)
         .build();
@@ -64,27 +60,6 @@ public class HistogramRecordBenchmark {
   public void tearDown() {
     meters.close();
     sdk.close();
-  }
-
-  /** A reader that never collects: the benchmark measures recording. */
-  static final class IdleReader implements MetricReader {
-    @Override
-    public void register(CollectionRegistration registration) {}
-
-    @Override
-    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-      return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public CompletableResultCode forceFlush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
   }
 
   @State(org.openjdk.jmh.annotations.Scope.Thread)

@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -42,7 +43,28 @@ final class Sdk {
         return CompletableResultCode.ofSuccess();
       }
     };
-    MetricExporter discardMetrics = new MetricExporter() {
+    Resource resource = Resource.getDefault().merge(Resource.create(Attributes.builder().put("service.name", "jmh").build()));
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder()
+            .setResource(resource)
+            .setSampler(Sampler.parentBased(sampled ? Sampler.alwaysOn() : Sampler.alwaysOff()))
+            .addSpanProcessor(BatchSpanProcessor.builder(discardSpans).build())
+            .build())
+        .setMeterProvider(SdkMeterProvider.builder()
+            .setResource(resource)
+            .registerMetricReader(metricReader())
+            .build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
+  }
+
+  /** A periodic reader (60 s, so it does not collect during a benchmark) over an exporter that discards. */
+  static MetricReader metricReader() {
+    return PeriodicMetricReader.builder(discardMetrics()).setInterval(Duration.ofSeconds(60)).build();
+  }
+
+  private static MetricExporter discardMetrics() {
+    return new MetricExporter() {
       @Override
       public CompletableResultCode export(Collection<io.opentelemetry.sdk.metrics.data.MetricData> metrics) {
         return CompletableResultCode.ofSuccess();
@@ -63,18 +85,5 @@ final class Sdk {
         return CompletableResultCode.ofSuccess();
       }
     };
-    Resource resource = Resource.getDefault().merge(Resource.create(Attributes.builder().put("service.name", "jmh").build()));
-    return OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .setResource(resource)
-            .setSampler(Sampler.parentBased(sampled ? Sampler.alwaysOn() : Sampler.alwaysOff()))
-            .addSpanProcessor(BatchSpanProcessor.builder(discardSpans).build())
-            .build())
-        .setMeterProvider(SdkMeterProvider.builder()
-            .setResource(resource)
-            .registerMetricReader(PeriodicMetricReader.builder(discardMetrics).setInterval(Duration.ofSeconds(60)).build())
-            .build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .build();
   }
 }
