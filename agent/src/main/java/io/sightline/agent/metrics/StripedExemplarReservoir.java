@@ -10,7 +10,6 @@ import io.opentelemetry.sdk.metrics.internal.exemplar.LongExemplarReservoir;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The SDK's histogram exemplar reservoir (the latest measurement of each bucket), one per cell of
@@ -18,14 +17,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * similar values takes. A collection takes each cell's exemplars and keeps, per bucket, the latest.
  */
 final class StripedExemplarReservoir implements DoubleExemplarReservoir {
-  private final ExemplarReservoirFactory bucketReservoirs;
   private final double[] boundaries;
-  private final AtomicReferenceArray<DoubleExemplarReservoir> cells =
-      new AtomicReferenceArray<>(StripedHistogramHandle.STRIPES);
+  private final Stripes<DoubleExemplarReservoir> cells;
 
   private StripedExemplarReservoir(ExemplarReservoirFactory bucketReservoirs, double[] boundaries) {
-    this.bucketReservoirs = bucketReservoirs;
     this.boundaries = boundaries;
+    this.cells = new Stripes<>(bucketReservoirs::createDoubleExemplarReservoir);
   }
 
   /** Reservoirs of the SDK's histogram kind, striped; only double ones are asked for by the handle. */
@@ -45,20 +42,14 @@ final class StripedExemplarReservoir implements DoubleExemplarReservoir {
 
   @Override
   public void offerDoubleMeasurement(double value, Attributes attributes, Context context) {
-    int index = StripedHistogramHandle.stripe();
-    DoubleExemplarReservoir cell = cells.get(index);
-    if (cell == null) {
-      DoubleExemplarReservoir created = bucketReservoirs.createDoubleExemplarReservoir();
-      cell = cells.compareAndSet(index, null, created) ? created : cells.get(index);
-    }
-    cell.offerDoubleMeasurement(value, attributes, context);
+    cells.current().offerDoubleMeasurement(value, attributes, context);
   }
 
   @Override
   public List<DoubleExemplarData> collectAndResetDoubles(Attributes pointAttributes) {
     List<DoubleExemplarData> only = null;
     DoubleExemplarData[] latest = null;
-    for (int i = 0; i < cells.length(); i++) {
+    for (int i = 0; i < Stripes.COUNT; i++) {
       DoubleExemplarReservoir cell = cells.get(i);
       if (cell == null) {
         continue;

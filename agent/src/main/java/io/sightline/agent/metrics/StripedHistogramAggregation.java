@@ -104,7 +104,10 @@ final class StripedHistogramAggregation implements Aggregation, AggregatorFactor
     return "StripedHistogramAggregation";
   }
 
-  /** The SDK's aggregator for everything but the handles: points, their differences, metric data. */
+  /**
+   * The SDK's aggregator for the metric data, the handles our own; the SDK's histogram aggregator
+   * keeps the interface's defaults for the rest, as this one does.
+   */
   private static final class StripedAggregator implements Aggregator<HistogramPointData> {
     private final DoubleExplicitBucketHistogramAggregator sdk;
     private final List<Double> boundaries;
@@ -124,26 +127,6 @@ final class StripedHistogramAggregation implements Aggregation, AggregatorFactor
     @Override
     public AggregatorHandle<HistogramPointData> createHandle(long creationEpochNanos) {
       return new StripedHistogramHandle(creationEpochNanos, boundaries, boundaryArray, reservoirs, memoryMode);
-    }
-
-    @Override
-    public HistogramPointData diff(HistogramPointData previousCumulative, HistogramPointData currentCumulative) {
-      return sdk.diff(previousCumulative, currentCumulative);
-    }
-
-    @Override
-    public void diffInPlace(HistogramPointData previousReusable, HistogramPointData currentCumulative) {
-      sdk.diffInPlace(previousReusable, currentCumulative);
-    }
-
-    @Override
-    public HistogramPointData createReusablePoint() {
-      return sdk.createReusablePoint();
-    }
-
-    @Override
-    public void copyPoint(HistogramPointData point, HistogramPointData toReusablePoint) {
-      sdk.copyPoint(point, toReusablePoint);
     }
 
     @Override

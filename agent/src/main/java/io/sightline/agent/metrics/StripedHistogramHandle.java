@@ -13,11 +13,9 @@ import io.opentelemetry.sdk.metrics.internal.data.MutableHistogramPointData;
 import io.opentelemetry.sdk.metrics.internal.exemplar.ExemplarReservoirFactory;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * One series of an explicit-bucket histogram, kept in cells that recording threads pick by their
- * thread id, each with its own lock: two threads rarely share a cell, so a record is an uncontended
+ * One series of an explicit-bucket histogram, kept in {@link Stripes} of cells, each with its own lock: two threads rarely share a cell, so a record is an uncontended
  * lock and a few writes to memory no other core is writing. A collection locks each cell in turn,
  * adds them up and, for delta temporality, resets them; each record is counted in exactly one
  * collection. Cells are created by the first thread that needs them, so a series recorded from one
@@ -30,7 +28,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> {
   /** Longs of padding: a cache line. */
   private static final int PAD = 8;
-  static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
 
   // The SDK's base class writes a volatile flag on every record, from every thread; these keep the
   // fields every record reads off its cache line (longs are laid out before references).
@@ -38,7 +35,7 @@ final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> 
   private long p0, p1, p2, p3, p4, p5, p6, p7;
   private final List<Double> boundaryList;
   private final double[] boundaries;
-  private final AtomicReferenceArray<Cell> cells = new AtomicReferenceArray<>(STRIPES);
+  private final Stripes<Cell> cells;
   private final MutableHistogramPointData reusablePoint;
   /** Collection's own buffer for the bucket counts summed over the cells; only touched under {@code this}. */
   private final long[] summed;
@@ -49,13 +46,9 @@ final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> 
     this.boundaryList = boundaryList;
     this.boundaries = boundaries;
     this.summed = new long[boundaries.length + 1];
+    int buckets = summed.length;
+    this.cells = new Stripes<>(() -> new Cell(buckets));
     this.reusablePoint = memoryMode == MemoryMode.REUSABLE_DATA ? new MutableHistogramPointData(summed.length) : null;
-  }
-
-  /** Twice the processors, a power of two, from 2 to 16. */
-  static int stripes(int processors) {
-    int wanted = Math.max(2, Math.min(16, 2 * processors));
-    return Integer.highestOneBit(wanted - 1) << 1;
   }
 
   @Override
@@ -66,24 +59,7 @@ final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> 
   @Override
   protected void doRecordDouble(double value) {
     int bucket = ExplicitBucketHistogramUtils.findBucketIndex(boundaries, value);
-    cell().record(value, bucket);
-  }
-
-  /** The current thread's cell index. */
-  static int stripe() {
-    long id = Thread.currentThread().getId();
-    // Thread ids are consecutive; the mix spreads pool threads created apart over the cells too.
-    return (int) (id ^ (id >>> 16)) & (STRIPES - 1);
-  }
-
-  private Cell cell() {
-    int index = stripe();
-    Cell cell = cells.get(index);
-    if (cell == null) {
-      Cell created = new Cell(summed.length);
-      cell = cells.compareAndSet(index, null, created) ? created : cells.get(index);
-    }
-    return cell;
+    cells.current().record(value, bucket);
   }
 
   @Override
@@ -94,7 +70,7 @@ final class StripedHistogramHandle extends AggregatorHandle<HistogramPointData> 
     double max = -1;
     long count = 0;
     Arrays.fill(summed, 0);
-    for (int i = 0; i < STRIPES; i++) {
+    for (int i = 0; i < Stripes.COUNT; i++) {
       Cell cell = cells.get(i);
       if (cell == null) {
         continue;

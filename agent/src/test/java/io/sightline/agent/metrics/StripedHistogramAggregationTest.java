@@ -62,11 +62,11 @@ class StripedHistogramAggregationTest {
 
   @Test
   void stripesArePowersOfTwoFromTwoToSixteen() {
-    assertThat(StripedHistogramHandle.stripes(1)).isEqualTo(2);
-    assertThat(StripedHistogramHandle.stripes(2)).isEqualTo(4);
-    assertThat(StripedHistogramHandle.stripes(3)).isEqualTo(8);
-    assertThat(StripedHistogramHandle.stripes(8)).isEqualTo(16);
-    assertThat(StripedHistogramHandle.stripes(64)).isEqualTo(16);
+    assertThat(Stripes.count(1)).isEqualTo(2);
+    assertThat(Stripes.count(2)).isEqualTo(4);
+    assertThat(Stripes.count(3)).isEqualTo(8);
+    assertThat(Stripes.count(8)).isEqualTo(16);
+    assertThat(Stripes.count(64)).isEqualTo(16);
   }
 
   @ParameterizedTest
