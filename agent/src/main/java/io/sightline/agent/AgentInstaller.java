@@ -24,6 +24,9 @@ import java.util.concurrent.FutureTask;
  * on a second thread while this one installs the class transformations; returns when both are done.
  */
 public final class AgentInstaller {
+  /** {@code false}: Byte Buddy weaves every class, as before the weaver (docs/configuration.md). */
+  static final String WEAVER_KEY = "sightline.startup.weaver";
+
   private AgentInstaller() {}
 
   public static void install(Instrumentation instrumentation, String agentArgs, File agentJar, boolean premain) throws Exception {
@@ -68,8 +71,10 @@ public final class AgentInstaller {
     InstrumentationInstaller installer = new InstrumentationInstaller();
     // A module whose hooks failed to register is matched no more (types it transformed in the
     // meantime only carry advice that finds no hook).
+    // The weaver at premain; on a late attach, which loaded classes to retransform is Byte Buddy's to decide.
+    boolean weave = premain && Settings.getBoolean(WEAVER_KEY, true);
     AutoCloseable transformer = installer.install(instrumentation, candidates, agentLoader, module -> !failed.contains(module),
-        cache, clock);
+        cache, weave, clock);
     clock.lap("byte buddy install");
     if (cache != null) {
       cache.scheduleWrites();

@@ -2,9 +2,12 @@ package io.sightline.agent;
 
 import io.sightline.bootstrap.AgentLog;
 import io.sightline.instrumentation.api.ClassFileMatcher;
+import io.sightline.instrumentation.api.SuperTypes;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
+import io.sightline.agent.weave.Weaver;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -33,14 +36,20 @@ final class ClassFilter {
   private final AtomicInteger seen = new AtomicInteger();
   private final AtomicInteger passed = new AtomicInteger();
 
-  /** One type instrumentation: the loaders it applies to, and its type matcher. */
-  private static final class Rule {
+  /** One type instrumentation: the loaders it applies to, its type matcher, and its advice. */
+  static final class Rule {
     final ElementMatcher<? super ClassLoader> loaders;
     final ElementMatcher<? super TypeDescription> types;
+    /** The instrumentation module's name. */
+    final String module;
+    final List<Weaver.Advice> advice;
 
-    Rule(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types) {
+    Rule(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types, String module,
+        List<Weaver.Advice> advice) {
       this.loaders = loaders;
       this.types = types;
+      this.module = module;
+      this.advice = advice;
     }
   }
 
@@ -50,10 +59,59 @@ final class ClassFilter {
   }
 
   void add(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types) {
+    add(loaders, types, "", Collections.emptyList());
+  }
+
+  void add(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types, String module,
+      List<Weaver.Advice> advice) {
     if (!(types instanceof ClassFileMatcher)) {
       AgentLog.debug("class filter: " + types + " cannot answer before Byte Buddy; every class goes on to it");
     }
-    rules.add(new Rule(loaders, types));
+    rules.add(new Rule(loaders, types, module, advice));
+  }
+
+  List<Rule> rules() {
+    return Collections.unmodifiableList(rules);
+  }
+
+  /**
+   * The rules that match the class file being loaded (or retransformed), decided from the quick
+   * answers alone: empty when none does, null when one of them cannot tell without a type
+   * description (the class is then Byte Buddy's to match). A {@link SuperTypes.DeclaresMethod}
+   * matcher that cannot tell counts as matching: the weaver's method matchers then decide.
+   */
+  List<Rule> matching(ClassLoader loader, String internalName, byte[] classFile) {
+    if (loader == agentLoader || InstrumentationInstaller.isIgnored(internalName)) {
+      return Collections.emptyList();
+    }
+    seen.incrementAndGet();
+    String typeName = internalName.replace('/', '.');
+    headers.remember(internalName, classFile, loader);
+    try {
+      List<Rule> matched = Collections.emptyList();
+      for (Rule rule : rules) {
+        if (!rule.loaders.matches(loader)) {
+          continue;
+        }
+        Boolean answer = ClassFileMatcher.quickMatch(rule.types, typeName);
+        if (answer == null && !(rule.types instanceof SuperTypes.DeclaresMethod)) {
+          passed.incrementAndGet();
+          return null;
+        }
+        // A DeclaresMethod that cannot tell: the advice's method matchers decide (its contract).
+        if (answer == null || answer) {
+          if (matched.isEmpty()) {
+            matched = new ArrayList<>(2);
+          }
+          matched.add(rule);
+        }
+      }
+      return matched;
+    } catch (RuntimeException | LinkageError e) {
+      return null; // Byte Buddy decides, and reports what fails
+    } finally {
+      headers.forget();
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.sightline.agent;
 
+import io.sightline.agent.weave.Weaver;
 import io.sightline.instrumentation.api.SuperTypes;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -181,6 +182,16 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
     }
   }
 
+  /**
+   * For the weaver's stack map frames: whether a type is an interface and its super class, as
+   * {@code loader} (null: the boot loader) sees it; null when its class file cannot be read.
+   */
+  Weaver.Header weaverHeader(ClassLoader loader, String internalName) {
+    Cache cache = internalName.startsWith("java/") ? jdkCache() : cache(loader);
+    Header header = cache.header(loader, internalName);
+    return header == null ? null : new Weaver.Header((header.access & ACC_INTERFACE) != 0, header.superName);
+  }
+
   /** Whether one of the header's super types is, or is below, one of {@code names}. */
   private Boolean anyBelow(ClassLoader loader, Header header, Set<String> names, int depth) {
     boolean unknown = false;
@@ -284,7 +295,8 @@ final class ClassHeaders extends AgentBuilder.Listener.Adapter
     }
 
     private static Header read(ClassLoader loader, String internalName) {
-      try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+      ClassLoader from = loader != null ? loader : ClassLoader.getSystemClassLoader(); // the boot loader's, through it
+      try (InputStream in = from.getResourceAsStream(internalName + ".class")) {
         return in == null ? null : Header.parse(in.readAllBytes());
       } catch (IOException | RuntimeException e) {
         return null;

@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.sightline.bootstrap.AgentLog;
+import io.sightline.agent.weave.CannotWeave;
+import io.sightline.agent.weave.Weaver;
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.SuperTypes;
@@ -17,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -53,8 +56,9 @@ final class InstrumentationInstaller {
   private final AtomicInteger transformed = new AtomicInteger();
   /** Each type instrumentation's matchers, as the transformer applies them. */
   private final List<AgentBuilder.RawMatcher> rules = new ArrayList<>();
-  /** The filter in front of the last transformer built. */
+  /** The filter in front of the transformer, with every rule. */
   private volatile ClassFilter classFilter;
+  private volatile ClassHeaders headers;
 
   int transformedCount() {
     return transformed.get();
@@ -66,26 +70,39 @@ final class InstrumentationInstaller {
    * the classes it retransformed.
    */
   AutoCloseable install(Instrumentation instrumentation, List<InstrumentationModule> modules, ClassLoader agentLoader,
-      Predicate<InstrumentationModule> active, TransformCache cache, StartupClock clock) throws Exception {
+      Predicate<InstrumentationModule> active, TransformCache cache, boolean weave, StartupClock clock)
+      throws Exception {
     loadJdkClassesFirst(modules);
+    prepare(modules, agentLoader, active);
+    Supplier<ClassFileTransformer> byteBuddy = () -> {
+      try {
+        ClassFileTransformer raw = builder(instrumentation, modules, agentLoader).makeRaw();
+        return raw instanceof ResettableClassFileTransformer
+            ? classFilter.before((ResettableClassFileTransformer) raw) : raw;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
     if (cache != null && cache.storedCount() > 0) {
       // A warm start: classes the cache knows get their stored outcome, and Byte Buddy is only
-      // built if one does not (CachedStart).
-      CachedStart start = new CachedStart(cache, instrumentation, agentLoader, () -> {
-        try {
-          AgentBuilder builder = builder(instrumentation, modules, agentLoader, active);
-          ClassFileTransformer raw = builder.makeRaw();
-          return raw instanceof ResettableClassFileTransformer
-              ? classFilter.before((ResettableClassFileTransformer) raw) : raw;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      // built if one does not.
+      DeferredByteBuddy start = new DeferredByteBuddy(DeferredByteBuddy.fromCache(cache, instrumentation), cache,
+          instrumentation, agentLoader, byteBuddy);
       start.install();
       clock.lap("startup cache install");
       return start;
     }
-    AgentBuilder builder = builder(instrumentation, modules, agentLoader, active);
+    if (cache == null && weave) {
+      // The weaver inlines the advice; Byte Buddy is only built for a class it leaves alone.
+      LoadedDuringInstall during = new LoadedDuringInstall(instrumentation, agentLoader);
+      DeferredByteBuddy start = new DeferredByteBuddy(new WeavingAnswers(instrumentation, agentLoader), null,
+          instrumentation, agentLoader, byteBuddy);
+      start.install();
+      during.retransformMissed(type -> !instrumentationOfType.containsKey(type.getName()) && classFilter.mayMatchLoaded(type));
+      clock.lap("weaver install");
+      return start;
+    }
+    AgentBuilder builder = builder(instrumentation, modules, agentLoader);
     // Innermost of all: a class file turned away here is still recorded by the cache as unchanged.
     ClassFilter filter = classFilter;
     builder = builder.with((AgentBuilder.TransformerDecorator) filter::before);
@@ -163,9 +180,31 @@ final class InstrumentationInstaller {
     return false;
   }
 
-  /** The one {@link AgentBuilder} for {@code modules}, not yet installed. */
+  /**
+   * Each type instrumentation's rule (loader check, type matcher, advice), for the class filter,
+   * the weaver and Byte Buddy alike.
+   */
+  private void prepare(List<InstrumentationModule> modules, ClassLoader agentLoader,
+      Predicate<InstrumentationModule> active) {
+    headers = new ClassHeaders();
+    SuperTypes.setResolver(headers);
+    ClassFilter filter = new ClassFilter(headers, agentLoader);
+    for (InstrumentationModule module : modules) {
+      RequiredClasses required = new RequiredClasses(module.requiredClassNames());
+      ElementMatcher<ClassLoader> loaderCheck = loader -> active.test(module) && required.matches(loader);
+      for (TypeInstrumentation type : module.typeInstrumentations()) {
+        List<Weaver.Advice> advice = new ArrayList<>();
+        type.transform((methods, adviceClassName) -> advice.add(new Weaver.Advice(methods, adviceClassName)));
+        rules.add(new AgentBuilder.RawMatcher.ForElementMatchers(type.typeMatcher(), loaderCheck));
+        filter.add(loaderCheck, type.typeMatcher(), module.name(), advice);
+      }
+    }
+    classFilter = filter;
+  }
+
+  /** The one {@link AgentBuilder} for the prepared rules, not yet installed. */
   private AgentBuilder builder(Instrumentation instrumentation, List<InstrumentationModule> modules,
-      ClassLoader agentLoader, Predicate<InstrumentationModule> active) throws Exception {
+      ClassLoader agentLoader) throws Exception {
     // Errors inside advice go to Hooks.suppressed, where they are counted, not lost.
     Advice.ExceptionHandler exceptionHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
         new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("suppressed", Throwable.class))));
@@ -189,9 +228,6 @@ final class InstrumentationInstaller {
         System.setProperty(nexus, previous);
       }
     }
-    ClassHeaders headers = new ClassHeaders();
-    SuperTypes.setResolver(headers);
-    ClassFilter filter = new ClassFilter(headers, agentLoader);
     AgentBuilder builder = base
         // Advice only: the class file is read and written once through the advice visitors.
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
@@ -200,7 +236,7 @@ final class InstrumentationInstaller {
         // Classes loaded before the agent (JDK classes, or everything on a late attach) get advice too.
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         // ...but only those the filter cannot turn away, never the agent's own.
-        .with(new LoadedClassDiscovery(filter))
+        .with(new LoadedClassDiscovery(classFilter))
         // Describe types from class files, so that matching never loads an application class;
         // fall back to the loaded class for runtime-generated types that have no class file.
         // Loaded JDK classes are described by reflection: much cheaper, and just as safe.
@@ -220,26 +256,21 @@ final class InstrumentationInstaller {
     // the class file of every class the JVM loads, before any type matcher has rejected it.
 
     AdviceCache adviceCache = new AdviceCache(agentLoader, exceptionHandler);
-    for (InstrumentationModule module : modules) {
-      RequiredClasses required = new RequiredClasses(module.requiredClassNames());
-      ElementMatcher<ClassLoader> loaderCheck = loader -> active.test(module) && required.matches(loader);
-      for (TypeInstrumentation type : module.typeInstrumentations()) {
-        List<Map.Entry<ElementMatcher<? super MethodDescription>, String>> advice = new ArrayList<>();
-        type.transform((methods, adviceClassName) -> advice.add(Map.entry(methods, adviceClassName)));
-        String name = module.name();
-        rules.add(new AgentBuilder.RawMatcher.ForElementMatchers(type.typeMatcher(), loaderCheck));
-        filter.add(loaderCheck, type.typeMatcher());
-        builder = builder
-            .type(type.typeMatcher(), loaderCheck)
-            .transform((b, typeDescription, classLoader, javaModule, protectionDomain) -> {
-              instrumentationOfType.put(typeDescription.getName(), name);
-              return b;
-            })
-            .transform(adviceCache.transformer(advice));
-        // Not terminal (Byte Buddy's default): other modules may advise the same type.
+    for (ClassFilter.Rule rule : classFilter.rules()) {
+      List<Map.Entry<ElementMatcher<? super MethodDescription>, String>> advice = new ArrayList<>();
+      for (Weaver.Advice one : rule.advice) {
+        advice.add(Map.entry(one.methods(), one.className()));
       }
+      String name = rule.module;
+      builder = builder
+          .type(rule.types, rule.loaders)
+          .transform((b, typeDescription, classLoader, javaModule, protectionDomain) -> {
+            instrumentationOfType.put(typeDescription.getName(), name);
+            return b;
+          })
+          .transform(adviceCache.transformer(advice));
+      // Not terminal (Byte Buddy's default): other modules may advise the same type.
     }
-    classFilter = filter;
     return builder;
   }
 
@@ -288,6 +319,68 @@ final class InstrumentationInstaller {
       }
     }
     return false;
+  }
+
+  /**
+   * The weaver's answers: a class whose rules all answer from its class file gets their advice
+   * inlined by the {@link Weaver}; one they cannot decide, or whose advice the weaver cannot inline
+   * the same way, is left to Byte Buddy.
+   */
+  private final class WeavingAnswers implements DeferredByteBuddy.Answers {
+    private final Weaver weaver;
+    private final CachingTransformer.ReadEdges readEdges;
+
+    WeavingAnswers(Instrumentation instrumentation, ClassLoader agentLoader) {
+      ClassHeaders lookup = headers;
+      this.weaver = new Weaver(lookup::weaverHeader, className -> {
+        try (java.io.InputStream in = agentLoader.getResourceAsStream(className.replace('.', '/') + ".class")) {
+          return in == null ? null : in.readAllBytes();
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      });
+      this.readEdges = new CachingTransformer.ReadEdges(instrumentation);
+    }
+
+    @Override
+    public byte[] answer(Module module, ClassLoader loader, String name, byte[] classFile) {
+      List<ClassFilter.Rule> matched = classFilter.matching(loader, name, classFile);
+      if (matched == null) {
+        return null;
+      }
+      if (matched.isEmpty()) {
+        return TransformCache.UNCHANGED;
+      }
+      if (!readEdges.ensure(module)) {
+        return null;
+      }
+      List<Weaver.Advice> advice = matched.get(0).advice;
+      String modules = matched.get(0).module;
+      for (int i = 1; i < matched.size(); i++) {
+        advice = new ArrayList<>(advice);
+        advice.addAll(matched.get(i).advice);
+        modules += ", " + matched.get(i).module;
+      }
+      String typeName = name.replace('/', '.');
+      try {
+        byte[] woven = weaver.weave(loader, classFile, advice);
+        if (woven == null) {
+          return TransformCache.UNCHANGED;
+        }
+        instrumentationOfType.put(typeName, modules);
+        transformed.incrementAndGet();
+        AgentLog.debug("transformed " + typeName + " (" + modules + ")");
+        return woven;
+      } catch (CannotWeave e) {
+        AgentLog.debug("left to Byte Buddy: " + typeName + " (" + modules + "): " + e.getMessage());
+        return null;
+      }
+    }
+
+    @Override
+    public boolean changesLoaded(Class<?> type) {
+      return classFilter.mayMatchLoaded(type);
+    }
   }
 
   /** Logs every transformation under debug, and each failing instrumentation once. */

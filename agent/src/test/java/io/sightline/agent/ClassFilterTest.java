@@ -137,7 +137,7 @@ class ClassFilterTest {
   }
 
   /** Every class file of this class path's jars and test classes, the JDK packages instrumented, and a @WithSpan user. */
-  private static Map<String, byte[]> corpus() throws IOException {
+  static Map<String, byte[]> corpus() throws IOException {
     Map<String, byte[]> classes = new LinkedHashMap<>();
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       Path path = Path.of(entry);

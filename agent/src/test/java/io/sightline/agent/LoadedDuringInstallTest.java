@@ -90,7 +90,7 @@ class LoadedDuringInstallTest {
     try (URLClassLoader agentLoader = new URLClassLoader(new URL[0], getClass().getClassLoader())) {
       InstrumentationInstaller installer = new InstrumentationInstaller();
       AutoCloseable installed = installer.install(instrumentation, modules, agentLoader, module -> true, null,
-          StartupClock.start());
+          false, StartupClock.start());
       try {
         Class<?> nestedClass = Class.forName(NESTED, false, getClass().getClassLoader());
         Supplier<String> nested = (Supplier<String>) nestedClass.getDeclaredConstructor().newInstance();

@@ -36,6 +36,7 @@ public final class UnknownSettings {
   static final List<String> KNOWN = Collections.unmodifiableList(Arrays.asList(
       "sightline.shutdown.timeout",
       "sightline.startup.cache.dir",
+      "sightline.startup.weaver",
       "sightline.export.one-pass-encoding",
       "sightline.export.agent-records",
       OtlpFile.PATH,

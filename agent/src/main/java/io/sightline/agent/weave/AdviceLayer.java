@@ -176,7 +176,18 @@ final class AdviceLayer extends StackAwareMethodVisitor {
 
   @Override
   public void visitVarInsn(int opcode, int slot) {
+    if (opcode == Opcodes.RET) {
+      throw new CannotWeave("a subroutine (jsr/ret) in " + methodName);
+    }
     super.visitVarInsn(opcode, shift(slot));
+  }
+
+  @Override
+  public void visitJumpInsn(int opcode, Label label) {
+    if (opcode == Opcodes.JSR) {
+      throw new CannotWeave("a subroutine (jsr/ret) in " + methodName);
+    }
+    super.visitJumpInsn(opcode, label);
   }
 
   @Override

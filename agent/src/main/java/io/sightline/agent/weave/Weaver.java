@@ -79,6 +79,14 @@ public final class Weaver {
       this.methods = methods;
       this.className = className;
     }
+
+    public ElementMatcher<? super MethodDescription> methods() {
+      return methods;
+    }
+
+    public String className() {
+      return className;
+    }
   }
 
   private final Headers headers;

@@ -79,7 +79,17 @@ public final class SuperTypes {
    */
   public static ElementMatcher.Junction<TypeDescription> declaresMethodAnnotated(String annotationName,
       ElementMatcher<? super MethodDescription> methods) {
-    return new MentionsType(annotationName, declaresMethod(methods));
+    return new MentionsType(annotationName, methods);
+  }
+
+  /**
+   * A type matcher that means "declares a method that {@link #methods} matches", used only where
+   * the advice goes into no other methods. When it cannot answer quickly, the agent's weaver may
+   * weave the class anyway: a class none of whose methods match is left as it is, which is what
+   * the type matcher's "no" would have done.
+   */
+  public interface DeclaresMethod {
+    ElementMatcher<? super MethodDescription> methods();
   }
 
   /** The agent's answer when it has one, Byte Buddy's matcher otherwise. */
@@ -127,12 +137,19 @@ public final class SuperTypes {
   }
 
   /** False for a class file without the type's descriptor among its constants; Byte Buddy's matcher otherwise. */
-  private static final class MentionsType extends Resolved {
+  private static final class MentionsType extends Resolved implements DeclaresMethod {
     private final String descriptor;
+    private final ElementMatcher<? super MethodDescription> methods;
 
-    MentionsType(String typeName, ElementMatcher<TypeDescription> fallback) {
-      super(Collections.singleton(typeName), fallback, "mentionsType");
+    MentionsType(String typeName, ElementMatcher<? super MethodDescription> methods) {
+      super(Collections.singleton(typeName), declaresMethod(methods), "mentionsType");
       this.descriptor = "L" + typeName.replace('.', '/') + ";";
+      this.methods = methods;
+    }
+
+    @Override
+    public ElementMatcher<? super MethodDescription> methods() {
+      return methods;
     }
 
     @Override

@@ -16,32 +16,47 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The class transformer of a warm start (a {@link TransformCache} with entries): every class file
- * the cache knows gets its stored outcome, and Byte Buddy is not built at all while that holds.
+ * A class transformer that answers classes without Byte Buddy, and builds Byte Buddy's only for a
+ * class it cannot answer. The answers come from the {@link TransformCache} on a warm start (every
+ * class file the cache knows gets its stored outcome), or from the {@link
+ * io.sightline.agent.weave.Weaver} on a start without a cache (every class whose type matchers
+ * answer from its class file, and whose advice the weaver can inline).
  *
- * <p>The first class file the cache does not know (a new class, or a new version of one) starts
- * building Byte Buddy's transformer on a thread of its own; that class, and any other unknown one
- * loaded before the transformer is ready, loads unchanged and is retransformed once it is ready,
- * as classes loaded before a late attach are. From then on unknown classes are transformed as
- * they load, and their outcomes added to the cache. Nothing waits for the build: a thread that
- * loads a class never blocks on another that may itself be loading classes.
+ * <p>The first class it cannot answer (a new class, or a new version of one; a matcher that needs
+ * a type description) starts building Byte Buddy's transformer on a thread of its own; that class,
+ * and any other unanswered one loaded before the transformer is ready, loads unchanged and is
+ * retransformed once it is ready, as classes loaded before a late attach are. From then on
+ * unanswered classes are transformed by Byte Buddy as they load (and, with a cache, their outcomes
+ * added to it). Nothing waits for the build: a thread that loads a class never blocks on another
+ * that may itself be loading classes.
  */
-final class CachedStart implements ClassFileTransformer, AutoCloseable {
+final class DeferredByteBuddy implements ClassFileTransformer, AutoCloseable {
+  /** Where the answers come from. */
+  interface Answers {
+    /**
+     * The new class file, {@link TransformCache#UNCHANGED}, or null when Byte Buddy is to decide.
+     */
+    byte[] answer(Module module, ClassLoader loader, String name, byte[] classFile);
+
+    /** Whether a class loaded before the install is retransformed at the install. */
+    boolean changesLoaded(Class<?> type);
+  }
+
   private static final int RETRANSFORM_ATTEMPTS = 50;
   private static final long RETRANSFORM_PAUSE_MILLIS = 100;
 
+  private final Answers answers;
   private final TransformCache cache;
   private final Instrumentation instrumentation;
   private final ClassLoader agentLoader;
   private final Supplier<ClassFileTransformer> byteBuddy;
-  private final CachingTransformer.ReadEdges readEdges;
   private final AtomicBoolean buildStarted = new AtomicBoolean();
   private final Queue<Missed> missed = new ConcurrentLinkedQueue<>();
   private final List<Class<?>> restoredOnClose = new ArrayList<>();
   private volatile ClassFileTransformer delegate;
   private volatile boolean closed;
 
-  /** A class that loaded unchanged because the cache did not know it and Byte Buddy was not ready. */
+  /** A class that loaded unchanged because it was left to Byte Buddy, and Byte Buddy was not ready. */
   private static final class Missed {
     final WeakReference<ClassLoader> loader;
     final boolean bootLoader;
@@ -59,21 +74,38 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
     }
   }
 
-  CachedStart(TransformCache cache, Instrumentation instrumentation, ClassLoader agentLoader,
+  /** With a cache, Byte Buddy's outcomes are recorded in it; {@code cache} may be null. */
+  DeferredByteBuddy(Answers answers, TransformCache cache, Instrumentation instrumentation, ClassLoader agentLoader,
       Supplier<ClassFileTransformer> byteBuddy) {
+    this.answers = answers;
     this.cache = cache;
     this.instrumentation = instrumentation;
     this.agentLoader = agentLoader;
     this.byteBuddy = byteBuddy;
-    this.readEdges = new CachingTransformer.ReadEdges(instrumentation);
   }
 
-  /** Registers the transformer and gives the classes loaded before the agent their stored outcome. */
+  /** The answers of a warm start: the cache's stored outcomes. */
+  static Answers fromCache(TransformCache cache, Instrumentation instrumentation) {
+    CachingTransformer.ReadEdges readEdges = new CachingTransformer.ReadEdges(instrumentation);
+    return new Answers() {
+      @Override
+      public byte[] answer(Module module, ClassLoader loader, String name, byte[] classFile) {
+        return CachingTransformer.fromCache(cache, readEdges, module, loader, name, classFile);
+      }
+
+      @Override
+      public boolean changesLoaded(Class<?> type) {
+        return cache.hasWoven(type.getName().replace('.', '/'));
+      }
+    };
+  }
+
+  /** Registers the transformer and retransforms the classes loaded before the agent that it changes. */
   void install() {
     instrumentation.addTransformer(this, true);
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getClassLoader() != agentLoader && cache.hasWoven(type.getName().replace('.', '/'))
+      if (type.getClassLoader() != agentLoader && !type.isArray() && !type.isPrimitive() && answers.changesLoaded(type)
           && instrumentation.isModifiableClass(type)) {
         loaded.add(type);
       }
@@ -90,15 +122,15 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
     if (closed || loader == agentLoader || name == null || classFile == null || InstrumentationInstaller.isIgnored(name)) {
       return null;
     }
-    byte[] cached = CachingTransformer.fromCache(cache, readEdges, module, loader, name, classFile);
-    if (cached != null) {
-      return cached == TransformCache.UNCHANGED ? null : cached;
+    byte[] answer = answers.answer(module, loader, name, classFile);
+    if (answer != null) {
+      return answer == TransformCache.UNCHANGED ? null : answer;
     }
     ClassFileTransformer transformer = delegate;
     if (transformer == null) {
       missed.add(new Missed(loader, name));
       if (AgentLog.isDebug()) {
-        AgentLog.debug("startup cache: not in the cache: " + name + " (" + loader + ")");
+        AgentLog.debug("left to Byte Buddy: " + name + " (" + loader + ")");
       }
       startBuild();
       transformer = delegate; // built in the meantime: transform it now (it may be retransformed too)
@@ -106,8 +138,9 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
         return null;
       }
     }
-    return CachingTransformer.transformAndRecord(transformer, cache, module, loader, name, redefined,
-        protectionDomain, classFile);
+    return cache == null ? transformer.transform(module, loader, name, redefined, protectionDomain, classFile)
+        : CachingTransformer.transformAndRecord(transformer, cache, module, loader, name, redefined, protectionDomain,
+            classFile);
   }
 
   private void startBuild() {
@@ -123,11 +156,11 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
     try {
       long start = System.nanoTime();
       delegate = byteBuddy.get();
-      AgentLog.debug("startup cache: a class was not in the cache; Byte Buddy built in "
+      AgentLog.debug("a class was left to Byte Buddy; Byte Buddy built in "
           + (System.nanoTime() - start) / 1_000_000 + " ms");
       retransformMissed();
     } catch (Throwable t) {
-      AgentLog.warn("instrumentation of classes not in the startup cache failed: " + t);
+      AgentLog.warn("instrumentation of the classes left to Byte Buddy failed: " + t);
     }
   }
 
@@ -158,7 +191,7 @@ final class CachedStart implements ClassFileTransformer, AutoCloseable {
       }
       if (!found.isEmpty()) {
         LoadedDuringInstall.retransform(instrumentation, found);
-        AgentLog.debug("startup cache: " + found.size() + " classes loaded before Byte Buddy was ready retransformed");
+        AgentLog.debug(found.size() + " classes loaded before Byte Buddy was ready retransformed");
       }
       pending.removeIf(m -> !m.bootLoader && m.loader.get() == null);
       if (!pending.isEmpty()) {
