@@ -121,6 +121,20 @@ public final class WeaverAdvice {
     }
   }
 
+  /**
+   * Before a constructor's body, its {@code super()} call included: {@code this} is not usable
+   * yet, but the arguments are, and may be replaced (as the JDK HTTP server's filter chain's are).
+   */
+  public static final class BeforeConstructor {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.Argument(value = 0, readOnly = false) String label) {
+      if (label.equals("boom")) {
+        throw new IllegalStateException("advice failed");
+      }
+      label = "[" + label + "]";
+    }
+  }
+
   /** Writes a field after the method. */
   public static final class Field {
     @Advice.OnMethodExit(suppress = Throwable.class)

@@ -2,6 +2,7 @@ package io.sightline.agent.weave;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sightline.bootstrap.Hooks;
@@ -124,6 +125,15 @@ class WeaverTest {
       exercise.construct(new Class<?>[0]);
       exercise.construct(new Class<?>[] {String.class}, "named");
     }, advice(isConstructor(), WeaverAdvice.Constructed.class));
+  }
+
+  @Test
+  void beforeAConstructorWithItsArgumentReplaced() throws Exception {
+    compare(exercise -> {
+      exercise.construct(new Class<?>[] {String.class}, "named");
+      exercise.construct(new Class<?>[] {String.class}, "boom");
+    }, advice(isConstructor().and(takesArguments(String.class)), WeaverAdvice.BeforeConstructor.class),
+        advice(isConstructor(), WeaverAdvice.Constructed.class));
   }
 
   @Test
