@@ -6,7 +6,16 @@ import io.sightline.instrumentation.api.SuperTypes;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
 import io.sightline.agent.weave.Weaver;
+import io.sightline.instrumentation.api.TypeNames;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,20 +45,71 @@ final class ClassFilter {
   private final AtomicInteger seen = new AtomicInteger();
   private final AtomicInteger passed = new AtomicInteger();
 
+  /** Per loader, the rules whose loader check it passes; the last one asked is kept at hand. */
+  private final Map<ClassLoader, ForLoader> byLoader = new WeakHashMap<>();
+  private volatile ForLoader bootLoader;
+  private volatile ForLoader lastLoader;
+
   /** One type instrumentation: the loaders it applies to, its type matcher, and its advice. */
   static final class Rule {
+    /** The loader check; its answer for a loader is taken to stay the same (it is cached). */
     final ElementMatcher<? super ClassLoader> loaders;
     final ElementMatcher<? super TypeDescription> types;
     /** The instrumentation module's name. */
     final String module;
     final List<Weaver.Advice> advice;
+    /** Whether the module is still in use (asked at every match: a module can fail later). */
+    final BooleanSupplier active;
+    /** Its place in the order of registration: the order the advice is applied in. */
+    final int index;
 
     Rule(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types, String module,
-        List<Weaver.Advice> advice) {
+        List<Weaver.Advice> advice, BooleanSupplier active, int index) {
       this.loaders = loaders;
       this.types = types;
       this.module = module;
       this.advice = advice;
+      this.active = active;
+      this.index = index;
+    }
+  }
+
+  /**
+   * The rules one loader passes the loader check of: those of a type matcher by exact names
+   * ({@link TypeNames#exactNames}) by name, the others in a list. A class then costs one look-up
+   * and the few other rules, not a loader check and a quick answer for every rule.
+   */
+  private static final class ForLoader {
+    private final WeakReference<ClassLoader> loader;
+    private final boolean boot;
+    final Map<String, Rule[]> byName = new HashMap<>();
+    final Rule[] others;
+
+    ForLoader(ClassLoader loader, List<Rule> rules) {
+      this.loader = new WeakReference<>(loader);
+      this.boot = loader == null;
+      List<Rule> rest = new ArrayList<>();
+      for (Rule rule : rules) {
+        if (!rule.loaders.matches(loader)) {
+          continue;
+        }
+        Set<String> names = TypeNames.exactNames(rule.types);
+        if (names == null) {
+          rest.add(rule);
+          continue;
+        }
+        for (String name : names) {
+          Rule[] known = byName.get(name);
+          Rule[] more = known == null ? new Rule[1] : Arrays.copyOf(known, known.length + 1);
+          more[more.length - 1] = rule;
+          byName.put(name, more);
+        }
+      }
+      this.others = rest.toArray(new Rule[0]);
+    }
+
+    boolean isFor(ClassLoader candidate) {
+      return boot ? candidate == null : candidate != null && loader.get() == candidate;
     }
   }
 
@@ -59,19 +119,54 @@ final class ClassFilter {
   }
 
   void add(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types) {
-    add(loaders, types, "", Collections.emptyList());
+    add(loaders, types, "", Collections.emptyList(), () -> true);
   }
 
   void add(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types, String module,
-      List<Weaver.Advice> advice) {
+      List<Weaver.Advice> advice, BooleanSupplier active) {
     if (!(types instanceof ClassFileMatcher)) {
       AgentLog.debug("class filter: " + types + " cannot answer before Byte Buddy; every class goes on to it");
     }
-    rules.add(new Rule(loaders, types, module, advice));
+    synchronized (byLoader) {
+      rules.add(new Rule(loaders, types, module, advice, active, rules.size()));
+      byLoader.clear();
+      bootLoader = null;
+      lastLoader = null;
+    }
+  }
+
+  /** The rules {@code loader} passes the loader check of, worked out once per loader. */
+  private ForLoader forLoader(ClassLoader loader) {
+    ForLoader last = lastLoader;
+    if (last != null && last.isFor(loader)) {
+      return last;
+    }
+    ForLoader found;
+    if (loader == null) {
+      found = bootLoader;
+      if (found == null) {
+        bootLoader = found = new ForLoader(null, rules());
+      }
+    } else {
+      synchronized (byLoader) {
+        found = byLoader.get(loader);
+      }
+      if (found == null) {
+        // Outside the lock: a loader check may read the loader's resources.
+        ForLoader made = new ForLoader(loader, rules());
+        synchronized (byLoader) {
+          found = byLoader.computeIfAbsent(loader, l -> made);
+        }
+      }
+    }
+    lastLoader = found;
+    return found;
   }
 
   List<Rule> rules() {
-    return Collections.unmodifiableList(rules);
+    synchronized (byLoader) {
+      return new ArrayList<>(rules);
+    }
   }
 
   /**
@@ -86,11 +181,29 @@ final class ClassFilter {
     }
     seen.incrementAndGet();
     String typeName = internalName.replace('/', '.');
+    ForLoader applicable;
+    try {
+      applicable = forLoader(loader);
+    } catch (RuntimeException | LinkageError e) {
+      return null; // Byte Buddy decides, and reports what fails
+    }
+    Rule[] named = applicable.byName.get(typeName);
+    List<Rule> matched = Collections.emptyList();
+    if (named != null) {
+      for (Rule rule : named) {
+        if (rule.active.getAsBoolean()) {
+          matched = new ArrayList<>(matched);
+          matched.add(rule);
+        }
+      }
+    }
+    if (applicable.others.length == 0) {
+      return matched;
+    }
     headers.remember(internalName, classFile, loader);
     try {
-      List<Rule> matched = Collections.emptyList();
-      for (Rule rule : rules) {
-        if (!rule.loaders.matches(loader)) {
+      for (Rule rule : applicable.others) {
+        if (!rule.active.getAsBoolean()) {
           continue;
         }
         Boolean answer = ClassFileMatcher.quickMatch(rule.types, typeName);
@@ -100,18 +213,19 @@ final class ClassFilter {
         }
         // A DeclaresMethod that cannot tell: the advice's method matchers decide (its contract).
         if (answer == null || answer) {
-          if (matched.isEmpty()) {
-            matched = new ArrayList<>(2);
-          }
+          matched = new ArrayList<>(matched);
           matched.add(rule);
         }
       }
-      return matched;
     } catch (RuntimeException | LinkageError e) {
       return null; // Byte Buddy decides, and reports what fails
     } finally {
       headers.forget();
     }
+    if (matched.size() > 1) {
+      matched.sort(Comparator.comparingInt(rule -> rule.index)); // the advice's order is the rules'
+    }
+    return matched;
   }
 
   /**
@@ -159,8 +273,17 @@ final class ClassFilter {
    */
   private boolean anyRuleMay(ClassLoader loader, String typeName) {
     try {
-      for (Rule rule : rules) {
-        if (rule.loaders.matches(loader) && !Boolean.FALSE.equals(ClassFileMatcher.quickMatch(rule.types, typeName))) {
+      ForLoader applicable = forLoader(loader);
+      Rule[] named = applicable.byName.get(typeName);
+      if (named != null) {
+        for (Rule rule : named) {
+          if (rule.active.getAsBoolean()) {
+            return true;
+          }
+        }
+      }
+      for (Rule rule : applicable.others) {
+        if (rule.active.getAsBoolean() && !Boolean.FALSE.equals(ClassFileMatcher.quickMatch(rule.types, typeName))) {
           return true;
         }
       }

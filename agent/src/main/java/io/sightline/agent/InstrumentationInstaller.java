@@ -196,7 +196,7 @@ final class InstrumentationInstaller {
         List<Weaver.Advice> advice = new ArrayList<>();
         type.transform((methods, adviceClassName) -> advice.add(new Weaver.Advice(methods, adviceClassName)));
         rules.add(new AgentBuilder.RawMatcher.ForElementMatchers(type.typeMatcher(), loaderCheck));
-        filter.add(loaderCheck, type.typeMatcher(), module.name(), advice);
+        filter.add(required, type.typeMatcher(), module.name(), advice, () -> active.test(module));
       }
     }
     classFilter = filter;
@@ -263,7 +263,7 @@ final class InstrumentationInstaller {
       }
       String name = rule.module;
       builder = builder
-          .type(rule.types, rule.loaders)
+          .type(rule.types, loader -> rule.active.getAsBoolean() && rule.loaders.matches(loader))
           .transform((b, typeDescription, classLoader, javaModule, protectionDomain) -> {
             instrumentationOfType.put(typeDescription.getName(), name);
             return b;

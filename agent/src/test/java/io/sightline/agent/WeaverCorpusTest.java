@@ -47,7 +47,7 @@ class WeaverCorpusTest {
       for (TypeInstrumentation type : module.typeInstrumentations()) {
         List<Weaver.Advice> advice = new ArrayList<>();
         type.transform((methods, adviceClassName) -> advice.add(new Weaver.Advice(methods, adviceClassName)));
-        filter.add(any(), type.typeMatcher(), module.name(), advice);
+        filter.add(any(), type.typeMatcher(), module.name(), advice, () -> true);
       }
     }
     Weaver weaver = new Weaver(headers::weaverHeader, WeaverCorpusTest::read);

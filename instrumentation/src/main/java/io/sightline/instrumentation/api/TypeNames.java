@@ -22,13 +22,29 @@ public final class TypeNames {
 
   /** The types of exactly these names. */
   public static ClassFileMatcher namedOneOf(String... names) {
-    Set<String> set = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(names)));
-    return new ByName("namedOneOf" + set) {
-      @Override
-      boolean test(String typeName) {
-        return set.contains(typeName);
-      }
-    };
+    return new ExactNames(Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(names))));
+  }
+
+  /**
+   * The names a {@link #named} or {@link #namedOneOf} matcher matches, null for any other matcher:
+   * the agent looks such rules up by the name of the class being loaded instead of asking each.
+   */
+  public static Set<String> exactNames(Object matcher) {
+    return matcher instanceof ExactNames ? ((ExactNames) matcher).names : null;
+  }
+
+  private static final class ExactNames extends ByName {
+    final Set<String> names;
+
+    ExactNames(Set<String> names) {
+      super("namedOneOf" + names);
+      this.names = names;
+    }
+
+    @Override
+    boolean test(String typeName) {
+      return names.contains(typeName);
+    }
   }
 
   /** Types whose name starts with one of {@code prefixes}. */
