@@ -84,6 +84,22 @@ final class DeferredByteBuddy implements ClassFileTransformer, AutoCloseable {
     this.byteBuddy = byteBuddy;
   }
 
+  /** {@code first}'s answers, and {@code second}'s for a class {@code first} leaves open. */
+  static Answers firstOf(Answers first, Answers second) {
+    return new Answers() {
+      @Override
+      public byte[] answer(Module module, ClassLoader loader, String name, byte[] classFile) {
+        byte[] answer = first.answer(module, loader, name, classFile);
+        return answer != null ? answer : second.answer(module, loader, name, classFile);
+      }
+
+      @Override
+      public boolean changesLoaded(Class<?> type) {
+        return first.changesLoaded(type) || second.changesLoaded(type);
+      }
+    };
+  }
+
   /** The answers of a warm start: the cache's stored outcomes. */
   static Answers fromCache(TransformCache cache, Instrumentation instrumentation) {
     CachingTransformer.ReadEdges readEdges = new CachingTransformer.ReadEdges(instrumentation);

@@ -83,23 +83,27 @@ final class InstrumentationInstaller {
         throw new IllegalStateException(e);
       }
     };
-    if (cache != null && cache.storedCount() > 0) {
-      // A warm start: classes the cache knows get their stored outcome, and Byte Buddy is only
-      // built if one does not.
-      DeferredByteBuddy start = new DeferredByteBuddy(DeferredByteBuddy.fromCache(cache, instrumentation), cache,
-          instrumentation, agentLoader, byteBuddy);
+    boolean warm = cache != null && cache.storedCount() > 0;
+    if (weave || warm) {
+      // Classes are answered without Byte Buddy: from the startup cache on a warm start, by the
+      // weaver (whose outcomes a configured cache records); Byte Buddy is only built for a class
+      // neither answers.
+      DeferredByteBuddy.Answers answers = weave ? new WeavingAnswers(instrumentation, agentLoader, cache) : null;
+      if (warm) {
+        DeferredByteBuddy.Answers stored = DeferredByteBuddy.fromCache(cache, instrumentation);
+        answers = answers == null ? stored : DeferredByteBuddy.firstOf(stored, answers);
+      }
+      LoadedDuringInstall during = weave ? new LoadedDuringInstall(instrumentation, agentLoader) : null;
+      DeferredByteBuddy start = new DeferredByteBuddy(answers, cache, instrumentation, agentLoader, byteBuddy);
       start.install();
-      clock.lap("startup cache install");
-      return start;
-    }
-    if (cache == null && weave) {
-      // The weaver inlines the advice; Byte Buddy is only built for a class it leaves alone.
-      LoadedDuringInstall during = new LoadedDuringInstall(instrumentation, agentLoader);
-      DeferredByteBuddy start = new DeferredByteBuddy(new WeavingAnswers(instrumentation, agentLoader), null,
-          instrumentation, agentLoader, byteBuddy);
-      start.install();
-      during.retransformMissed(type -> !instrumentationOfType.containsKey(type.getName()) && classFilter.mayMatchLoaded(type));
-      clock.lap("weaver install");
+      if (during != null) {
+        during.retransformMissed(type -> !instrumentationOfType.containsKey(type.getName())
+            && classFilter.mayMatchLoaded(type));
+      }
+      if (cache != null) {
+        CachingTransformer.recordLoadedJdkClasses(instrumentation, cache);
+      }
+      clock.lap(warm ? "startup cache install" : "weaver install");
       return start;
     }
     AgentBuilder builder = builder(instrumentation, modules, agentLoader);
@@ -330,7 +334,11 @@ final class InstrumentationInstaller {
     private final Weaver weaver;
     private final CachingTransformer.ReadEdges readEdges;
 
-    WeavingAnswers(Instrumentation instrumentation, ClassLoader agentLoader) {
+    /** Null when no startup cache is configured; otherwise the weaver's outcomes are recorded in it. */
+    private final TransformCache cache;
+
+    WeavingAnswers(Instrumentation instrumentation, ClassLoader agentLoader, TransformCache cache) {
+      this.cache = cache;
       ClassHeaders lookup = headers;
       this.weaver = new Weaver(lookup::weaverHeader, className -> {
         try (java.io.InputStream in = agentLoader.getResourceAsStream(className.replace('.', '/') + ".class")) {
@@ -349,7 +357,7 @@ final class InstrumentationInstaller {
         return null;
       }
       if (matched.isEmpty()) {
-        return TransformCache.UNCHANGED;
+        return recorded(module, loader, name, classFile, null);
       }
       if (!readEdges.ensure(module)) {
         return null;
@@ -364,17 +372,24 @@ final class InstrumentationInstaller {
       String typeName = name.replace('/', '.');
       try {
         byte[] woven = weaver.weave(loader, classFile, advice);
-        if (woven == null) {
-          return TransformCache.UNCHANGED;
+        if (woven != null) {
+          instrumentationOfType.put(typeName, modules);
+          transformed.incrementAndGet();
+          AgentLog.debug("transformed " + typeName + " (" + modules + ")");
         }
-        instrumentationOfType.put(typeName, modules);
-        transformed.incrementAndGet();
-        AgentLog.debug("transformed " + typeName + " (" + modules + ")");
-        return woven;
+        return recorded(module, loader, name, classFile, woven);
       } catch (CannotWeave e) {
         AgentLog.debug("left to Byte Buddy: " + typeName + " (" + modules + "): " + e.getMessage());
         return null;
       }
+    }
+
+    /** The answer for an outcome ({@code woven} null: unchanged), recorded in the cache if there is one. */
+    private byte[] recorded(Module module, ClassLoader loader, String name, byte[] classFile, byte[] woven) {
+      if (cache != null) {
+        cache.record(name, classFile, woven, CachingTransformer.isJdkClass(module, loader));
+      }
+      return woven == null ? TransformCache.UNCHANGED : woven;
     }
 
     @Override

@@ -100,7 +100,7 @@ class StartupCacheIT {
       assertThat(app.output()).contains("startup cache: no ");
       app.stop(); // the shutdown hook writes the file
     }
-    // Byte Buddy wove H2's and HikariCP's JDBC classes on the cold start.
+    // The weaver wove H2's and HikariCP's JDBC classes on the cold start (and recorded them).
     assertThat(transformedFirst).contains("[sightline] DEBUG transformed org.h2.jdbc.JdbcPreparedStatement (jdbc)",
         "[sightline] DEBUG transformed com.zaxxer.hikari.pool.HikariProxyConnection (jdbc)");
     assertThat(cacheFiles(cacheDir)).hasSize(1);
