@@ -65,7 +65,8 @@ class LoadedDuringInstallTest {
     };
   }
 
-  private static InstrumentationModule module(String name, TypeInstrumentation type) {
+  /** A module of one type instrumentation that registers no hooks (also used by WeaverFallbackTest). */
+  static InstrumentationModule module(String name, TypeInstrumentation type) {
     return new InstrumentationModule(name) {
       @Override
       public List<TypeInstrumentation> typeInstrumentations() {

@@ -4,7 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sightline.instrumentation.api.AdviceTarget;
-import io.sightline.instrumentation.api.AgentContext;
 import io.sightline.instrumentation.api.InstrumentationModule;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import io.sightline.instrumentation.api.TypeNames;
@@ -62,15 +61,7 @@ class WeaverFallbackTest {
         target.applyAdvice(named("get"), advice.getName());
       }
     };
-    return new InstrumentationModule(className) {
-      @Override
-      public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(type);
-      }
-
-      @Override
-      public void registerHooks(AgentContext context) {}
-    };
+    return LoadedDuringInstallTest.module(className, type);
   }
 
   @Test
