@@ -63,6 +63,11 @@ final class ClassFilter {
     /** Its place in the order of registration: the order the advice is applied in. */
     final int index;
 
+    /** The whole loader check, as Byte Buddy asks it: the module still in use, and the loader. */
+    boolean appliesTo(ClassLoader loader) {
+      return active.getAsBoolean() && loaders.matches(loader);
+    }
+
     Rule(ElementMatcher<? super ClassLoader> loaders, ElementMatcher<? super TypeDescription> types, String module,
         List<Weaver.Advice> advice, BooleanSupplier active, int index) {
       this.loaders = loaders;

@@ -195,13 +195,14 @@ final class InstrumentationInstaller {
     ClassFilter filter = new ClassFilter(headers, agentLoader);
     for (InstrumentationModule module : modules) {
       RequiredClasses required = new RequiredClasses(module.requiredClassNames());
-      ElementMatcher<ClassLoader> loaderCheck = loader -> active.test(module) && required.matches(loader);
       for (TypeInstrumentation type : module.typeInstrumentations()) {
         List<Weaver.Advice> advice = new ArrayList<>();
         type.transform((methods, adviceClassName) -> advice.add(new Weaver.Advice(methods, adviceClassName)));
-        rules.add(new AgentBuilder.RawMatcher.ForElementMatchers(type.typeMatcher(), loaderCheck));
         filter.add(required, type.typeMatcher(), module.name(), advice, () -> active.test(module));
       }
+    }
+    for (ClassFilter.Rule rule : filter.rules()) {
+      rules.add(new AgentBuilder.RawMatcher.ForElementMatchers(rule.types, rule::appliesTo));
     }
     classFilter = filter;
   }
@@ -267,7 +268,7 @@ final class InstrumentationInstaller {
       }
       String name = rule.module;
       builder = builder
-          .type(rule.types, loader -> rule.active.getAsBoolean() && rule.loaders.matches(loader))
+          .type(rule.types, rule::appliesTo)
           .transform((b, typeDescription, classLoader, javaModule, protectionDomain) -> {
             instrumentationOfType.put(typeDescription.getName(), name);
             return b;

@@ -4,15 +4,13 @@ import net.bytebuddy.jar.asm.ClassReader;
 
 /** An advice class's class file, read once, and its enter and exit advice methods. */
 final class AdviceClass {
-  final String name;
   final ClassReader reader;
   final AdviceMethod enter;
   final AdviceMethod exit;
   /** Why its advice cannot be inlined by the weaver; null when it can. */
   final String unsupported;
 
-  AdviceClass(String name, byte[] classFile) {
-    this.name = name;
+  AdviceClass(byte[] classFile) {
     this.reader = new ClassReader(classFile);
     AdviceMethod.Pair pair = AdviceMethod.read(reader.getClassName(), classFile);
     this.enter = pair.enter;

@@ -315,7 +315,7 @@ final class AdviceLayer extends StackAwareMethodVisitor {
     inline(method, block, returned);
     super.visitLabel(returned);
     for (Parameter parameter : method.parameters) {
-      if (parameter.writesBack()) {
+      if (!parameter.readOnly) {
         writeBack(method, parameter, block);
       }
     }

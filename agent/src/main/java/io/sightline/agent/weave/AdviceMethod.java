@@ -66,10 +66,6 @@ final class AdviceMethod {
       this.type = type;
       this.slot = slot;
     }
-
-    boolean writesBack() {
-      return !readOnly;
-    }
   }
 
   final String name;

@@ -164,7 +164,7 @@ public final class Weaver {
       if (classFile == null) {
         throw new CannotWeave("advice class " + className + " not found");
       }
-      found = new AdviceClass(className, classFile);
+      found = new AdviceClass(classFile);
       adviceClasses.putIfAbsent(className, found);
     }
     if (found.unsupported != null) {
