@@ -3,7 +3,13 @@ package io.sightline.agent.weave;
 import io.sightline.agent.weave.AdviceMethod.Binding;
 import io.sightline.agent.weave.AdviceMethod.Parameter;
 import io.sightline.bootstrap.Hooks;
+import net.bytebuddy.description.annotation.AnnotationList;
+import net.bytebuddy.description.annotation.AnnotationValue;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
+import net.bytebuddy.description.method.ParameterList;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.description.type.TypeList;
 import net.bytebuddy.implementation.bytecode.StackSize;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -61,9 +67,9 @@ final class AdviceLayer extends StackAwareMethodVisitor {
   private final Label exitStart = new Label();
   private Label skip;
 
-  AdviceLayer(MethodVisitor next, MethodDescription method, Weaver.ClassInfo owner, int access, String name,
-      String descriptor, AdviceClass advice) {
-    super(next, method);
+  AdviceLayer(MethodVisitor next, Weaver.ClassInfo owner, int access, String name, String descriptor,
+      AdviceClass advice) {
+    super(next, new ParameterSlots(access, descriptor));
     this.owner = owner;
     this.methodName = name;
     this.methodDescriptor = descriptor;
@@ -715,6 +721,70 @@ final class AdviceLayer extends StackAwareMethodVisitor {
     @Override
     public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
       AdviceLayer.super.visitTryCatchBlock(start, end, handler, type);
+    }
+  }
+
+  /**
+   * All that {@link StackAwareMethodVisitor} asks of the method: the local variable slots its
+   * parameters take. Given from the descriptor, so that weaving never builds Byte Buddy's type
+   * descriptions.
+   */
+  private static final class ParameterSlots extends MethodDescription.InDefinedShape.AbstractBase {
+    private final int slots;
+
+    ParameterSlots(int access, String descriptor) {
+      int withThis = Type.getArgumentsAndReturnSizes(descriptor) >> 2; // counts "this" in
+      this.slots = (access & Opcodes.ACC_STATIC) != 0 ? withThis - 1 : withThis;
+    }
+
+    @Override
+    public int getStackSize() {
+      return slots;
+    }
+
+    @Override
+    public TypeDescription getDeclaringType() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public ParameterList<ParameterDescription.InDefinedShape> getParameters() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TypeDescription.Generic getReturnType() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TypeList.Generic getExceptionTypes() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public AnnotationValue<?, ?> getDefaultValue() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TypeList.Generic getTypeVariables() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public AnnotationList getDeclaredAnnotations() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int getModifiers() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String getInternalName() {
+      throw new UnsupportedOperationException();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.sightline.agent.weave;
 
+import io.sightline.instrumentation.api.MethodMatcher;
 import java.lang.annotation.Annotation;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.RetentionPolicy;
@@ -121,9 +122,8 @@ public final class Weaver {
           MethodVisitor visitor = super.visitMethod(access, name, descriptor, signature, exceptions);
           List<AdviceClass> layers = plan.get(name + descriptor);
           if (layers != null) {
-            MethodDescription method = info.methods.get(name + descriptor).description(info);
             for (AdviceClass layer : layers) {
-              visitor = new AdviceLayer(visitor, method, info, access, name, descriptor, layer);
+              visitor = new AdviceLayer(visitor, info, access, name, descriptor, layer);
             }
           }
           return visitor;
@@ -144,12 +144,12 @@ public final class Weaver {
       if ((method.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
         continue;
       }
-      MethodDescription description = null;
       for (Advice one : advice) {
-        if (description == null) {
-          description = method.description(info);
-        }
-        if (one.methods.matches(description)) {
+        // A MethodMatcher is asked about the class file's method entry; any other matcher about a
+        // Byte Buddy description of it.
+        boolean matches = one.methods instanceof MethodMatcher ? ((MethodMatcher) one.methods).matches(method)
+            : one.methods.matches(method.description());
+        if (matches) {
           plan.computeIfAbsent(method.name + method.descriptor, k -> new ArrayList<>()).add(adviceClass(one.className));
         }
       }
@@ -191,20 +191,47 @@ public final class Weaver {
   }
 
   /** A method's signature and visible annotations, from the first pass. */
-  private static final class MethodInfo {
+  private static final class MethodInfo implements MethodMatcher.Candidate {
+    final ClassInfo owner;
     final int access;
     final String name;
     final String descriptor;
     final List<String> annotations = new ArrayList<>(0);
     private MethodDescription description;
 
-    MethodInfo(int access, String name, String descriptor) {
+    MethodInfo(ClassInfo owner, int access, String name, String descriptor) {
+      this.owner = owner;
       this.access = access;
       this.name = name;
       this.descriptor = descriptor;
     }
 
-    MethodDescription description(ClassInfo owner) {
+    @Override
+    public int modifiers() {
+      return access & 0xFFFF; // the JVM's flags, less ASM's own, as Byte Buddy reads them
+    }
+
+    @Override
+    public String internalName() {
+      return name;
+    }
+
+    @Override
+    public String descriptor() {
+      return descriptor;
+    }
+
+    @Override
+    public String declaringTypeName() {
+      return owner.name.replace('/', '.');
+    }
+
+    @Override
+    public boolean isAnnotatedWith(String annotationTypeName) {
+      return annotations.contains("L" + annotationTypeName.replace('.', '/') + ";");
+    }
+
+    MethodDescription description() {
       if (description == null) {
         List<ParameterDescription.Token> parameters = new ArrayList<>();
         for (Type argument : Type.getArgumentTypes(descriptor)) {
@@ -256,7 +283,7 @@ public final class Weaver {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-      MethodInfo method = new MethodInfo(access, name, descriptor);
+      MethodInfo method = new MethodInfo(this, access, name, descriptor);
       methods.put(name + descriptor, method);
       return new MethodVisitor(Opcodes.ASM9) {
         @Override

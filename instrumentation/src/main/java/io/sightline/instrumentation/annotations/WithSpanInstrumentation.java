@@ -1,26 +1,25 @@
 package io.sightline.instrumentation.annotations;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static io.sightline.instrumentation.api.Methods.isAbstract;
+import static io.sightline.instrumentation.api.Methods.isAnnotatedWith;
+import static io.sightline.instrumentation.api.Methods.isMethod;
+import static io.sightline.instrumentation.api.Methods.not;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.HookIds;
+import io.sightline.instrumentation.api.MethodMatcher;
 import io.sightline.instrumentation.api.SuperTypes;
 import io.sightline.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /** Any class that declares a method annotated with {@code @WithSpan}. */
 final class WithSpanInstrumentation implements TypeInstrumentation {
-  private static final ElementMatcher.Junction<MethodDescription> ANNOTATED =
-      isMethod().and(not(isAbstract())).and(isAnnotatedWith(named(ApplicationApiNames.WITH_SPAN)));
+  private static final MethodMatcher ANNOTATED =
+      isMethod().and(not(isAbstract())).and(isAnnotatedWith(ApplicationApiNames.WITH_SPAN));
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {

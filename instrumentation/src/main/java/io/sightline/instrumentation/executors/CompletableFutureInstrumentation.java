@@ -1,10 +1,9 @@
 package io.sightline.instrumentation.executors;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.nameEndsWith;
+import static io.sightline.instrumentation.api.Methods.named;
+import static io.sightline.instrumentation.api.Methods.takesArgument;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
@@ -41,12 +40,12 @@ final class CompletableFutureInstrumentation implements TypeInstrumentation {
   public void transform(AdviceTarget target) {
     target.applyAdvice(nameEndsWith("Stage").and(takesArguments(2))
             .and(takesArgument(0, Executor.class))
-            .and(takesArgument(1, namedOneOf(CALLBACK_TYPES))),
+            .and(takesArgument(1, CALLBACK_TYPES)),
         CompletableFutureInstrumentation.class.getName() + "$SecondArgumentAdvice");
     target.applyAdvice(nameEndsWith("Stage").and(takesArguments(3))
             .and(takesArgument(0, Executor.class))
             .and(takesArgument(1, CompletionStage.class))
-            .and(takesArgument(2, namedOneOf(CALLBACK_TYPES))),
+            .and(takesArgument(2, CALLBACK_TYPES)),
         CompletableFutureInstrumentation.class.getName() + "$ThirdArgumentAdvice");
     // completeAsync(supplier, executor) hands its JDK task straight to the executor, past every
     // *Stage method; the one-argument form calls it.

@@ -1,7 +1,7 @@
 package io.sightline.instrumentation.executors;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static io.sightline.instrumentation.api.Methods.isConstructor;
+import static io.sightline.instrumentation.api.Methods.named;
 
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.TypeInstrumentation;

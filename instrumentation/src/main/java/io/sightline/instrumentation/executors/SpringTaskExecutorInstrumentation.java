@@ -1,9 +1,9 @@
 package io.sightline.instrumentation.executors;
 
-import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.isDeclaredBy;
+import static io.sightline.instrumentation.api.Methods.named;
+import static io.sightline.instrumentation.api.Methods.takesArgument;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import io.sightline.instrumentation.api.AdviceTarget;
 import io.sightline.instrumentation.api.TypeInstrumentation;
@@ -34,7 +34,7 @@ final class SpringTaskExecutorInstrumentation implements TypeInstrumentation {
     // SimpleAsyncTaskExecutor.execute reaches doExecute (after any TaskDecorator and concurrency
     // throttle), so only doExecute is advised there: one wrapper per task.
     target.applyAdvice(takesArguments(1).and(takesArgument(0, Runnable.class))
-        .and(named("doExecute").or(named("execute").and(isDeclaredBy(named(VIRTUAL))))),
+        .and(named("doExecute").or(named("execute").and(isDeclaredBy(VIRTUAL)))),
         ExecutorExecuteInstrumentation.class.getName() + "$ExecuteAdvice");
   }
 }

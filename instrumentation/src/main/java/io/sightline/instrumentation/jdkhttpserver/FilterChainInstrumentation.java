@@ -1,7 +1,7 @@
 package io.sightline.instrumentation.jdkhttpserver;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.isConstructor;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;

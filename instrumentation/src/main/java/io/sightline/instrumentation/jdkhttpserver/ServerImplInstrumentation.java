@@ -1,6 +1,6 @@
 package io.sightline.instrumentation.jdkhttpserver;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static io.sightline.instrumentation.api.Methods.named;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;

@@ -1,9 +1,9 @@
 package io.sightline.instrumentation.okhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.isConstructor;
+import static io.sightline.instrumentation.api.Methods.named;
+import static io.sightline.instrumentation.api.Methods.takesArgument;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
@@ -23,7 +23,7 @@ final class OkHttpClientInstrumentation implements TypeInstrumentation {
 
   @Override
   public void transform(AdviceTarget target) {
-    target.applyAdvice(isConstructor().and(takesArguments(1)).and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
+    target.applyAdvice(isConstructor().and(takesArguments(1)).and(takesArgument(0, "okhttp3.OkHttpClient$Builder")),
         OkHttpClientInstrumentation.class.getName() + "$ConstructorAdvice");
   }
 

@@ -1,8 +1,8 @@
 package io.sightline.instrumentation.okhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.nameStartsWith;
+import static io.sightline.instrumentation.api.Methods.named;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;

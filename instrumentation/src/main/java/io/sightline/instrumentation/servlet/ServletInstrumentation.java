@@ -1,11 +1,11 @@
 package io.sightline.instrumentation.servlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.isAbstract;
+import static io.sightline.instrumentation.api.Methods.isPublic;
+import static io.sightline.instrumentation.api.Methods.named;
+import static io.sightline.instrumentation.api.Methods.not;
+import static io.sightline.instrumentation.api.Methods.takesArgument;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;
@@ -42,10 +42,10 @@ final class ServletInstrumentation implements TypeInstrumentation {
     String servletRequest = prefix + ".ServletRequest";
     String servletResponse = prefix + ".ServletResponse";
     target.applyAdvice(
-        named("doFilter").and(takesArguments(3)).and(takesArgument(0, named(servletRequest)))
-            .and(takesArgument(1, named(servletResponse))).and(not(isAbstract()))
-            .or(named("service").and(isPublic()).and(takesArguments(2)).and(takesArgument(0, named(servletRequest)))
-                .and(takesArgument(1, named(servletResponse))).and(not(isAbstract()))),
+        named("doFilter").and(takesArguments(3)).and(takesArgument(0, servletRequest))
+            .and(takesArgument(1, servletResponse)).and(not(isAbstract()))
+            .or(named("service").and(isPublic()).and(takesArguments(2)).and(takesArgument(0, servletRequest))
+                .and(takesArgument(1, servletResponse)).and(not(isAbstract()))),
         adviceClassName);
   }
 

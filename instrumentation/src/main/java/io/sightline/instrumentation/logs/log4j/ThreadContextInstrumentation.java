@@ -1,8 +1,8 @@
 package io.sightline.instrumentation.logs.log4j;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.isStatic;
+import static io.sightline.instrumentation.api.Methods.named;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import io.sightline.bootstrap.Hooks;
 import io.sightline.instrumentation.api.AdviceTarget;

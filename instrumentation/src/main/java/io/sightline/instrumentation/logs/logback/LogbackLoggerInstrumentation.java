@@ -1,7 +1,7 @@
 package io.sightline.instrumentation.logs.logback;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sightline.instrumentation.api.Methods.named;
+import static io.sightline.instrumentation.api.Methods.takesArguments;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;

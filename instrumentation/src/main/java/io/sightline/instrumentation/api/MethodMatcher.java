@@ -1,0 +1,139 @@
+package io.sightline.instrumentation.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.description.annotation.AnnotationDescription;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * A method matcher that decides from what a class file's method entry says: its modifiers, name,
+ * descriptor, declaring class and annotation types ({@link Candidate}). The agent's weaver asks it
+ * about the methods of a class file as they are, without building Byte Buddy's type descriptions
+ * (whose first use initialises much of Byte Buddy's type model, tens of milliseconds at startup);
+ * Byte Buddy asks it through {@link #matches(MethodDescription)}, with the same answers.
+ *
+ * <p>Build them with {@link Methods}. Combined with {@code and}, {@code or} or {@link Methods#not}
+ * they stay this kind of matcher; combined with any other Byte Buddy matcher they become a Byte
+ * Buddy matcher, which the weaver asks about a type description instead.
+ */
+public abstract class MethodMatcher extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
+  /** What a method matcher is asked about: a method as its class file declares it. */
+  public interface Candidate {
+    /** The access flags of the method entry. */
+    int modifiers();
+
+    /** {@code <init>} for a constructor, {@code <clinit>} for a type initializer. */
+    String internalName();
+
+    /** The method descriptor, {@code (Ljava/lang/String;I)V}. */
+    String descriptor();
+
+    /** The binary name of the declaring class, {@code a.b.C$D}. */
+    String declaringTypeName();
+
+    /** Whether the method declares an annotation of this type (binary name). */
+    boolean isAnnotatedWith(String annotationTypeName);
+  }
+
+  /** Whether the method matches. */
+  public abstract boolean matches(Candidate method);
+
+  /** Byte Buddy's question, answered the same way from the description. */
+  @Override
+  public final boolean matches(MethodDescription target) {
+    return target != null && matches(new Described(target));
+  }
+
+  /** Both must match. */
+  public MethodMatcher and(MethodMatcher other) {
+    MethodMatcher left = this;
+    return new MethodMatcher() {
+      @Override
+      public boolean matches(Candidate method) {
+        return left.matches(method) && other.matches(method);
+      }
+
+      @Override
+      public String toString() {
+        return "(" + left + " and " + other + ")";
+      }
+    };
+  }
+
+  /** Either must match. */
+  public MethodMatcher or(MethodMatcher other) {
+    MethodMatcher left = this;
+    return new MethodMatcher() {
+      @Override
+      public boolean matches(Candidate method) {
+        return left.matches(method) || other.matches(method);
+      }
+
+      @Override
+      public String toString() {
+        return "(" + left + " or " + other + ")";
+      }
+    };
+  }
+
+  /** The name Byte Buddy's name matchers compare: empty for constructors and type initializers. */
+  static String actualName(Candidate method) {
+    String name = method.internalName();
+    return name.startsWith("<") ? "" : name;
+  }
+
+  /** The descriptors of the method's parameters, in order. */
+  static List<String> parameters(String methodDescriptor) {
+    List<String> parameters = new ArrayList<>(4);
+    int i = 1;
+    while (methodDescriptor.charAt(i) != ')') {
+      int start = i;
+      while (methodDescriptor.charAt(i) == '[') {
+        i++;
+      }
+      i = methodDescriptor.charAt(i) == 'L' ? methodDescriptor.indexOf(';', i) + 1 : i + 1;
+      parameters.add(methodDescriptor.substring(start, i));
+    }
+    return parameters;
+  }
+
+  /** A Byte Buddy method description, asked the candidate's questions. */
+  private static final class Described implements Candidate {
+    private final MethodDescription method;
+
+    Described(MethodDescription method) {
+      this.method = method;
+    }
+
+    @Override
+    public int modifiers() {
+      return method.getModifiers();
+    }
+
+    @Override
+    public String internalName() {
+      return method.getInternalName();
+    }
+
+    @Override
+    public String descriptor() {
+      return method.getDescriptor();
+    }
+
+    @Override
+    public String declaringTypeName() {
+      return method.getDeclaringType().asErasure().getName();
+    }
+
+    @Override
+    public boolean isAnnotatedWith(String annotationTypeName) {
+      for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
+        if (annotation.getAnnotationType().getName().equals(annotationTypeName)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}
