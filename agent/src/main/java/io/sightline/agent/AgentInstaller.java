@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.ServiceLoader;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -21,7 +23,8 @@ import java.util.concurrent.FutureTask;
 /**
  * Called once, reflectively, by the bootstrap launcher inside the isolated agent class loader:
  * finds the enabled instrumentation modules, then builds the SDK and registers the modules' hooks
- * on a second thread while this one installs the class transformations; returns when both are done.
+ * on a second thread while this one installs the class transformations; returns when both are done
+ * (the hooks of modules without advice are registered on that thread after premain returns).
  */
 public final class AgentInstaller {
   /** {@code false}: Byte Buddy weaves every class, as before the weaver (docs/configuration.md). */
@@ -36,34 +39,52 @@ public final class AgentInstaller {
     String version = version();
     UnknownSettings.warnIfAny();
 
-    // The modules first (cheap): the SDK thread registers their hooks once the SDK is built.
-    List<InstrumentationModule> candidates = new ArrayList<>();
-    for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
-      if (Settings.isInstrumentationEnabled(module.name(), module.defaultEnabled())) {
-        candidates.add(module);
-      } else {
-        AgentLog.debug("instrumentation " + module.name() + " is disabled");
-      }
-    }
-    clock.lap("modules found");
+    // The SDK (autoconfigure, exporters) and the transformer need nothing from each other: the SDK
+    // is built on a thread of its own, started first, since it is the longer of the two. It then
+    // registers the modules' hooks. Advice that runs before its hook is registered finds no hook
+    // and does nothing (Hooks.enter/exit), and nothing of the application runs before premain
+    // returns. A module without advice (runtime metrics) registers after premain returns: no advice
+    // waits for its hooks, and what it registers is first read when metrics are collected.
     Set<InstrumentationModule> failed = ConcurrentHashMap.newKeySet();
-    // The SDK (autoconfigure, exporters) and Byte Buddy (building and installing the transformer)
-    // take about the same time and need nothing from each other: build them on two threads.
-    // Advice that runs before its hook is registered finds no hook and does nothing
-    // (Hooks.enter/exit), and nothing of the application runs before premain returns.
+    CompletableFuture<List<InstrumentationModule>> modulesFound = new CompletableFuture<>();
     StartupClock[] sdkClock = new StartupClock[1];
+    List<InstrumentationModule> unadvised = new ArrayList<>();
     FutureTask<AgentTelemetry> sdkTask = new FutureTask<>(() -> {
       StartupClock threadClock = StartupClock.start();
       sdkClock[0] = threadClock;
       AgentTelemetry started = AgentTelemetry.start(agentLoader, version);
       threadClock.lap("sdk");
-      registerHooks(candidates, started.openTelemetry(), instrumentation, failed);
+      List<InstrumentationModule> advised = new ArrayList<>();
+      for (InstrumentationModule module : modulesFound.join()) {
+        (module.typeInstrumentations().isEmpty() ? unadvised : advised).add(module);
+      }
+      registerHooks(advised, started.openTelemetry(), instrumentation, failed);
       threadClock.lap("modules");
       return started;
     });
-    Thread sdkThread = new Thread(sdkTask, "sightline-start");
+    Thread sdkThread = new Thread(() -> {
+      sdkTask.run();
+      AgentTelemetry started = startedOrNull(sdkTask);
+      if (started != null) {
+        registerHooks(unadvised, started.openTelemetry(), instrumentation, failed);
+      }
+    }, "sightline-start");
     sdkThread.setDaemon(true);
     sdkThread.start();
+
+    List<InstrumentationModule> candidates = new ArrayList<>();
+    try {
+      for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
+        if (Settings.isInstrumentationEnabled(module.name(), module.defaultEnabled())) {
+          candidates.add(module);
+        } else {
+          AgentLog.debug("instrumentation " + module.name() + " is disabled");
+        }
+      }
+    } finally {
+      modulesFound.complete(candidates); // the SDK thread never waits forever
+    }
+    clock.lap("modules found");
 
     // At premain only: on a late attach the application's classes are already loaded, and which of
     // them to retransform is Byte Buddy's to decide.
@@ -131,6 +152,15 @@ public final class AgentInstaller {
         failed.add(module);
         AgentLog.warn("instrumentation " + module.name() + " failed to initialise and is disabled: " + t);
       }
+    }
+  }
+
+  /** The task's telemetry, null if it failed (premain reports that). */
+  private static AgentTelemetry startedOrNull(FutureTask<AgentTelemetry> sdkTask) {
+    try {
+      return sdkTask.get();
+    } catch (ExecutionException | InterruptedException | CancellationException e) {
+      return null;
     }
   }
 

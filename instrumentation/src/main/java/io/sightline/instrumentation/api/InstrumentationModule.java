@@ -50,7 +50,9 @@ public abstract class InstrumentationModule {
   /**
    * Registers the hooks behind this module's advice. Runs once, before premain returns, on the
    * agent's start thread once the SDK is built, while the transformer may already be installed:
-   * advice that runs before its hook is registered finds no hook and does nothing.
+   * advice that runs before its hook is registered finds no hook and does nothing. A module with no
+   * type instrumentations (only metrics read when a reader collects) registers on the same thread
+   * just after premain returns, off the application's startup path.
    */
   public abstract void registerHooks(AgentContext context);
 }
