@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -98,6 +99,21 @@ class MethodMatcherTest {
     // Enough methods asked, and the matchers both match and refuse.
     assertThat(asked).isGreaterThan(5_000);
     assertThat(matched).isGreaterThan(500).isLessThan(asked - 500);
+  }
+
+  @Test
+  void everyInstrumentationsAdviceGoesByMethodMatchers() {
+    List<String> advised = new ArrayList<>();
+    for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class)) {
+      for (TypeInstrumentation type : module.typeInstrumentations()) {
+        type.transform((methods, adviceClassName) -> {
+          // Any other matcher makes the weaver build Byte Buddy's type descriptions at startup.
+          assertThat(methods).as(adviceClassName + "'s method matcher").isInstanceOf(MethodMatcher.class);
+          advised.add(adviceClassName);
+        });
+      }
+    }
+    assertThat(advised).hasSizeGreaterThan(50);
   }
 
   @Test
