@@ -191,44 +191,13 @@ public final class Weaver {
   }
 
   /** A method's signature and visible annotations, from the first pass. */
-  private static final class MethodInfo implements MethodMatcher.Candidate {
+  private static final class MethodInfo extends MethodMatcher.ClassFileMethod {
     final ClassInfo owner;
-    final int access;
-    final String name;
-    final String descriptor;
-    final List<String> annotations = new ArrayList<>(0);
     private MethodDescription description;
 
     MethodInfo(ClassInfo owner, int access, String name, String descriptor) {
+      super(owner.name, access, name, descriptor);
       this.owner = owner;
-      this.access = access;
-      this.name = name;
-      this.descriptor = descriptor;
-    }
-
-    @Override
-    public int modifiers() {
-      return access & 0xFFFF; // the JVM's flags, less ASM's own, as Byte Buddy reads them
-    }
-
-    @Override
-    public String internalName() {
-      return name;
-    }
-
-    @Override
-    public String descriptor() {
-      return descriptor;
-    }
-
-    @Override
-    public String declaringTypeName() {
-      return owner.name.replace('/', '.');
-    }
-
-    @Override
-    public boolean isAnnotatedWith(String annotationTypeName) {
-      return annotations.contains("L" + annotationTypeName.replace('.', '/') + ";");
     }
 
     MethodDescription description() {

@@ -36,6 +36,48 @@ public abstract class MethodMatcher extends ElementMatcher.Junction.AbstractBase
     boolean isAnnotatedWith(String annotationTypeName);
   }
 
+  /** A method entry as a class file declares it (ASM's view of it): what the agent's weaver asks about. */
+  public static class ClassFileMethod implements Candidate {
+    private final String ownerInternalName;
+    public final int access;
+    public final String name;
+    public final String descriptor;
+    /** The descriptors of its visible annotations' types, {@code Ljava/lang/Deprecated;}. */
+    public final List<String> annotations = new ArrayList<>(0);
+
+    public ClassFileMethod(String ownerInternalName, int access, String name, String descriptor) {
+      this.ownerInternalName = ownerInternalName;
+      this.access = access;
+      this.name = name;
+      this.descriptor = descriptor;
+    }
+
+    @Override
+    public int modifiers() {
+      return access & 0xFFFF; // the JVM's flags, less ASM's own, as Byte Buddy reads them
+    }
+
+    @Override
+    public String internalName() {
+      return name;
+    }
+
+    @Override
+    public String descriptor() {
+      return descriptor;
+    }
+
+    @Override
+    public String declaringTypeName() {
+      return ownerInternalName.replace('/', '.');
+    }
+
+    @Override
+    public boolean isAnnotatedWith(String annotationTypeName) {
+      return annotations.contains("L" + annotationTypeName.replace('.', '/') + ";");
+    }
+  }
+
   /** Whether the method matches. */
   public abstract boolean matches(Candidate method);
 

@@ -79,9 +79,9 @@ class MethodMatcherTest {
       for (MethodDescription method : TypeDescription.ForLoadedType.of(subject).getDeclaredMethods()) {
         described.put(method.getInternalName() + method.getDescriptor(), method);
       }
-      List<Entry> entries = entries(subject);
+      List<MethodMatcher.ClassFileMethod> entries = entries(subject);
       assertThat(entries).hasSizeGreaterThan(10);
-      for (Entry entry : entries) {
+      for (MethodMatcher.ClassFileMethod entry : entries) {
         MethodDescription description = described.get(entry.internalName() + entry.descriptor());
         if (description == null) {
           continue; // the type initializer, which Byte Buddy does not list
@@ -126,53 +126,12 @@ class MethodMatcherTest {
     assertThat(MethodMatcher.parameters("()V")).isEmpty();
   }
 
-  /** A method entry of a class file, as the weaver sees it. */
-  private static final class Entry implements MethodMatcher.Candidate {
-    private final String owner;
-    private final int access;
-    private final String name;
-    private final String descriptor;
-    private final List<String> annotations = new ArrayList<>();
-
-    Entry(String owner, int access, String name, String descriptor) {
-      this.owner = owner;
-      this.access = access;
-      this.name = name;
-      this.descriptor = descriptor;
-    }
-
-    @Override
-    public int modifiers() {
-      return access & 0xFFFF;
-    }
-
-    @Override
-    public String internalName() {
-      return name;
-    }
-
-    @Override
-    public String descriptor() {
-      return descriptor;
-    }
-
-    @Override
-    public String declaringTypeName() {
-      return owner.replace('/', '.');
-    }
-
-    @Override
-    public boolean isAnnotatedWith(String annotationTypeName) {
-      return annotations.contains("L" + annotationTypeName.replace('.', '/') + ";");
-    }
-  }
-
-  private static List<Entry> entries(Class<?> type) throws IOException {
+  private static List<MethodMatcher.ClassFileMethod> entries(Class<?> type) throws IOException {
     byte[] classFile;
     try (InputStream in = ClassLoader.getSystemResourceAsStream(type.getName().replace('.', '/') + ".class")) {
       classFile = in.readAllBytes();
     }
-    List<Entry> entries = new ArrayList<>();
+    List<MethodMatcher.ClassFileMethod> entries = new ArrayList<>();
     new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
       private String owner;
 
@@ -184,7 +143,7 @@ class MethodMatcherTest {
       @Override
       public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
           String[] exceptions) {
-        Entry entry = new Entry(owner, access, name, descriptor);
+        MethodMatcher.ClassFileMethod entry = new MethodMatcher.ClassFileMethod(owner, access, name, descriptor);
         entries.add(entry);
         return new MethodVisitor(Opcodes.ASM9) {
           @Override
