@@ -33,8 +33,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  * AgentBuilder}, no {@code Advice} resolution (docs/design.md, "The weaver").
  *
  * <p>A class is read twice. The first pass reads only its header, fields and method signatures,
- * and asks each advice's method matcher (the instrumentation's own Byte Buddy matcher) about a
- * description built from them; a class none of whose methods match is left as it is. The second
+ * and asks each advice's method matcher about each method entry: a {@link MethodMatcher} (what the
+ * instrumentations use) about the entry itself, any other matcher about a Byte Buddy description
+ * built from it; a class none of whose methods match is left as it is. The second
  * pass copies the class, its untouched methods byte for byte, and passes each matched method
  * through one {@link AdviceLayer} per advice class. Stack map frames of the woven methods are
  * computed by ASM, whose questions about common super classes are answered from class file headers
