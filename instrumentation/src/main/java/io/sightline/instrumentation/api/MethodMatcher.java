@@ -2,6 +2,7 @@ package io.sightline.instrumentation.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -89,32 +90,25 @@ public abstract class MethodMatcher extends ElementMatcher.Junction.AbstractBase
 
   /** Both must match. */
   public MethodMatcher and(MethodMatcher other) {
-    MethodMatcher left = this;
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return left.matches(method) && other.matches(method);
-      }
-
-      @Override
-      public String toString() {
-        return "(" + left + " and " + other + ")";
-      }
-    };
+    return of("(" + this + " and " + other + ")", method -> matches(method) && other.matches(method));
   }
 
   /** Either must match. */
   public MethodMatcher or(MethodMatcher other) {
-    MethodMatcher left = this;
+    return of("(" + this + " or " + other + ")", method -> matches(method) || other.matches(method));
+  }
+
+  /** The matcher that {@code test} decides, shown as {@code description}. */
+  static MethodMatcher of(String description, Predicate<Candidate> test) {
     return new MethodMatcher() {
       @Override
       public boolean matches(Candidate method) {
-        return left.matches(method) || other.matches(method);
+        return test.test(method);
       }
 
       @Override
       public String toString() {
-        return "(" + left + " or " + other + ")";
+        return description;
       }
     };
   }

@@ -24,77 +24,30 @@ public final class Methods {
   /** Methods of one of these names. */
   public static MethodMatcher namedOneOf(String... names) {
     Set<String> set = new HashSet<>(Arrays.asList(names));
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return set.contains(actualName(method));
-      }
-
-      @Override
-      public String toString() {
-        return "namedOneOf" + Arrays.toString(names);
-      }
-    };
+    return MethodMatcher.of("namedOneOf" + Arrays.toString(names),
+        method -> set.contains(MethodMatcher.actualName(method)));
   }
 
   /** Methods whose name starts with {@code prefix}. */
   public static MethodMatcher nameStartsWith(String prefix) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return actualName(method).startsWith(prefix);
-      }
-
-      @Override
-      public String toString() {
-        return "nameStartsWith(" + prefix + ")";
-      }
-    };
+    return MethodMatcher.of("nameStartsWith(" + prefix + ")",
+        method -> MethodMatcher.actualName(method).startsWith(prefix));
   }
 
   /** Methods whose name ends with {@code suffix}. */
   public static MethodMatcher nameEndsWith(String suffix) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return actualName(method).endsWith(suffix);
-      }
-
-      @Override
-      public String toString() {
-        return "nameEndsWith(" + suffix + ")";
-      }
-    };
+    return MethodMatcher.of("nameEndsWith(" + suffix + ")",
+        method -> MethodMatcher.actualName(method).endsWith(suffix));
   }
 
   /** Constructors. */
   public static MethodMatcher isConstructor() {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return method.internalName().equals("<init>");
-      }
-
-      @Override
-      public String toString() {
-        return "isConstructor()";
-      }
-    };
+    return MethodMatcher.of("isConstructor()", method -> method.internalName().equals("<init>"));
   }
 
   /** Methods that are neither constructors nor type initializers. */
   public static MethodMatcher isMethod() {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return !method.internalName().startsWith("<");
-      }
-
-      @Override
-      public String toString() {
-        return "isMethod()";
-      }
-    };
+    return MethodMatcher.of("isMethod()", method -> !method.internalName().startsWith("<"));
   }
 
   public static MethodMatcher isStatic() {
@@ -110,47 +63,18 @@ public final class Methods {
   }
 
   private static MethodMatcher modifier(int flag, String description) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return (method.modifiers() & flag) != 0;
-      }
-
-      @Override
-      public String toString() {
-        return description;
-      }
-    };
+    return MethodMatcher.of(description, method -> (method.modifiers() & flag) != 0);
   }
 
   /** Whatever {@code matcher} does not match. */
   public static MethodMatcher not(MethodMatcher matcher) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return !matcher.matches(method);
-      }
-
-      @Override
-      public String toString() {
-        return "not(" + matcher + ")";
-      }
-    };
+    return MethodMatcher.of("not(" + matcher + ")", method -> !matcher.matches(method));
   }
 
   /** Methods with exactly {@code count} parameters. */
   public static MethodMatcher takesArguments(int count) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return parameters(method.descriptor()).size() == count;
-      }
-
-      @Override
-      public String toString() {
-        return "takesArguments(" + count + ")";
-      }
-    };
+    return MethodMatcher.of("takesArguments(" + count + ")",
+        method -> MethodMatcher.parameters(method.descriptor()).size() == count);
   }
 
   /** Methods whose parameters are exactly these types (erasures). */
@@ -159,17 +83,9 @@ public final class Methods {
     for (int i = 0; i < types.length; i++) {
       expected[i] = descriptor(types[i]);
     }
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return parameters(method.descriptor()).equals(Arrays.asList(expected));
-      }
-
-      @Override
-      public String toString() {
-        return "takesArguments" + Arrays.toString(types);
-      }
-    };
+    List<String> parameters = Arrays.asList(expected);
+    return MethodMatcher.of("takesArguments" + Arrays.toString(types),
+        method -> MethodMatcher.parameters(method.descriptor()).equals(parameters));
   }
 
   /** Methods whose parameter at {@code index} is of this type (erasure). */
@@ -187,48 +103,21 @@ public final class Methods {
   }
 
   private static MethodMatcher takesArgument(int index, Set<String> descriptors, String description) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        List<String> parameters = parameters(method.descriptor());
-        return index < parameters.size() && descriptors.contains(parameters.get(index));
-      }
-
-      @Override
-      public String toString() {
-        return "takesArgument(" + index + ", " + description + ")";
-      }
-    };
+    return MethodMatcher.of("takesArgument(" + index + ", " + description + ")", method -> {
+      List<String> parameters = MethodMatcher.parameters(method.descriptor());
+      return index < parameters.size() && descriptors.contains(parameters.get(index));
+    });
   }
 
   /** Methods declared by the class of this binary name. */
   public static MethodMatcher isDeclaredBy(String typeName) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return method.declaringTypeName().equals(typeName);
-      }
-
-      @Override
-      public String toString() {
-        return "isDeclaredBy(" + typeName + ")";
-      }
-    };
+    return MethodMatcher.of("isDeclaredBy(" + typeName + ")", method -> method.declaringTypeName().equals(typeName));
   }
 
   /** Methods that declare an annotation of this type (binary name). */
   public static MethodMatcher isAnnotatedWith(String annotationTypeName) {
-    return new MethodMatcher() {
-      @Override
-      public boolean matches(Candidate method) {
-        return method.isAnnotatedWith(annotationTypeName);
-      }
-
-      @Override
-      public String toString() {
-        return "isAnnotatedWith(" + annotationTypeName + ")";
-      }
-    };
+    return MethodMatcher.of("isAnnotatedWith(" + annotationTypeName + ")",
+        method -> method.isAnnotatedWith(annotationTypeName));
   }
 
   /** The field descriptor of a class the agent can see. */
