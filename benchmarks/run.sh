@@ -21,7 +21,11 @@ benchmarks/run.sh [options]
   --rounds N           measured starts per configuration, interleaved (default 3; 0 = startup only)
   --startup-runs N     extra starts per configuration that only time the first 200 (default 5)
   --connections N      wrk connections at saturation and in the warm-up (default 16); --wrk-threads N (default 2)
-  --configs LIST       default none,sightline,otel
+  --configs LIST       default none,sightline,otel (and any NAME given with --agent)
+  --agent NAME=JAR     one more agent configuration, e.g. an earlier build for an A/B run
+  --paired N           after the rounds, N cycles of paired saturation windows: every configuration
+                       started once and warmed up, then short windows in turn, each agent's compared
+                       with no agent's of the same cycle (docs/benchmarks.md); --paired-seconds S (default 10)
   --java PATH          JVM for the app (default: the one running the harness)
   --note TEXT          a line written at the top of the results file
   --jvm-arg ARG        an extra JVM option for every app start ({config} = none/sightline/otel),

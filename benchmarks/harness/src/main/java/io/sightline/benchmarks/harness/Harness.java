@@ -91,7 +91,12 @@ public final class Harness {
       }
     }
 
-    Report report = new Report(options, configs, results);
+    Map<String, List<PairedWindows.Sample>> paired = Map.of();
+    if (options.pairedCycles > 0) {
+      paired = new PairedWindows(options, wrk, config -> start(config, options.jvmArgs, "-paired")).run(configs);
+    }
+
+    Report report = new Report(options, configs, results, paired);
     String markdown = report.markdown();
     System.out.println();
     System.out.println(markdown);
@@ -240,7 +245,7 @@ public final class Harness {
     return last;
   }
 
-  private static <T> List<T> rotate(List<T> list, int by) {
+  static <T> List<T> rotate(List<T> list, int by) {
     List<T> rotated = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       rotated.add(list.get((i + by) % list.size()));

@@ -26,6 +26,14 @@ final class Options {
   /** The closed-loop window at {@link #connections}; -1: as long as the fixed-rate window. 0 leaves it out. */
   int saturationSeconds = -1;
   int wrkThreads = 2;
+  /**
+   * Further configurations by name ({@code --agent NAME=JAR}), for A/B runs of builds; {@code
+   * NAME=none} is one more JVM without an agent.
+   */
+  final java.util.Map<String, Path> agents = new java.util.LinkedHashMap<>();
+  /** Cycles of paired saturation windows after the rounds (see {@link PairedWindows}); 0 leaves them out. */
+  int pairedCycles;
+  int pairedSeconds = 10;
   boolean quick;
   /** Log the top of a live-object class histogram after load and GC (jcmd GC.class_histogram). */
   boolean heapHistogram;
@@ -80,6 +88,15 @@ final class Options {
         case "--rate-connections": o.rateConnections = Integer.parseInt(value); break;
         case "--saturation": o.saturationSeconds = seconds(value); break;
         case "--wrk-threads": o.wrkThreads = Integer.parseInt(value); break;
+        case "--agent":
+          int eq = value.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--agent takes NAME=JAR");
+          }
+          o.agents.put(value.substring(0, eq), Path.of(value.substring(eq + 1)));
+          break;
+        case "--paired": o.pairedCycles = Integer.parseInt(value); break;
+        case "--paired-seconds": o.pairedSeconds = seconds(value); break;
         case "--note": o.note = value; break;
         case "--jvm-arg": o.jvmArgs.add(value); break;
         case "--heap-histogram":
@@ -118,7 +135,14 @@ final class Options {
         case "none": configs.add(new AgentConfig("none", null)); break;
         case "sightline": configs.add(new AgentConfig("sightline", require(sightlineJar, "--sightline"))); break;
         case "otel": configs.add(new AgentConfig("otel", require(otelJar, "--otel"))); break;
-        default: throw new IllegalArgumentException("unknown configuration " + name);
+        default:
+          if (!agents.containsKey(name.trim())) {
+            throw new IllegalArgumentException("unknown configuration " + name + " (none, sightline, otel, or a --agent NAME=JAR)");
+          }
+          Path jar = agents.get(name.trim());
+          // NAME=none: a second no-agent JVM, to tell the machine's drift from an agent's
+          configs.add(new AgentConfig(name.trim(), jar.toString().equals("none") ? null
+              : require(jar, "--agent " + name.trim())));
       }
     }
     return configs;

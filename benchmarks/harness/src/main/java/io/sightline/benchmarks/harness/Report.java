@@ -15,11 +15,14 @@ final class Report {
   private final Options options;
   private final List<AgentConfig> configs;
   private final Map<String, List<Map<String, Double>>> results;
+  private final Map<String, List<PairedWindows.Sample>> paired;
 
-  Report(Options options, List<AgentConfig> configs, Map<String, List<Map<String, Double>>> results) {
+  Report(Options options, List<AgentConfig> configs, Map<String, List<Map<String, Double>>> results,
+      Map<String, List<PairedWindows.Sample>> paired) {
     this.options = options;
     this.configs = configs;
     this.results = results;
+    this.paired = paired;
   }
 
   /** Median of the samples that have this metric; NaN if none. */
@@ -97,6 +100,9 @@ final class Report {
     }
     md.append('\n');
     md.append(spread());
+    if (!paired.isEmpty()) {
+      md.append(PairedWindows.markdown(options, configs, paired));
+    }
     if (hasNone && results.containsKey("sightline")) {
       md.append(targets());
     }
@@ -160,6 +166,11 @@ final class Report {
         String.format(Locale.ROOT, "%+.0f ms", cachedAdded), cachedAdded <= 500);
     double rps = median("sightline", Metric.THROUGHPUT) / median("none", Metric.THROUGHPUT);
     row(md, "throughput ≥ 0.90 of no agent (at saturation)", String.format(Locale.ROOT, "%.2f", rps), rps >= 0.90);
+    if (!paired.isEmpty()) {
+      double pairedRps = PairedWindows.medianRatio(paired, "sightline");
+      row(md, "throughput ≥ 0.90 of no agent (at saturation, paired windows: the median of the cycles' ratios)",
+          String.format(Locale.ROOT, "%.2f", pairedRps), pairedRps >= 0.90);
+    }
     double rateP99 = median("sightline", Metric.RATE_P99) / median("none", Metric.RATE_P99);
     row(md, "p99 ≤ 1.3x no agent, at the fixed rate", String.format(Locale.ROOT, "%.2fx", rateP99), rateP99 <= 1.3);
     double p99 = median("sightline", Metric.P99) / median("none", Metric.P99);
