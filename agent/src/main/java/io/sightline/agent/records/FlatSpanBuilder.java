@@ -23,6 +23,7 @@ import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -158,15 +159,41 @@ final class FlatSpanBuilder implements SpanBuilder {
     SpanContext parentSpanContext = parentSpan.getSpanContext();
     SdkTracerState state = provider.state();
     IdGenerator ids = state.idGenerator();
-    String spanId = ids.generateSpanId();
+    // With the SDK's default generator the ids are drawn here as it draws them, and kept as numbers
+    // (BinarySpanContext); any other generator is asked for its hex ids.
+    boolean numeric = ids == IdGenerator.random();
+    ThreadLocalRandom random = numeric ? ThreadLocalRandom.current() : null;
+    long spanIdNumber = 0;
+    String spanId = null;
+    if (numeric) {
+      do {
+        spanIdNumber = random.nextLong();
+      } while (spanIdNumber == 0);
+    } else {
+      spanId = ids.generateSpanId();
+    }
     Context samplerContext = parentContext;
     String traceId;
+    long traceIdHigh = 0;
+    long traceIdLow = 0;
     boolean randomTraceId;
     if (parentSpanContext.isValid()) {
       traceId = parentSpanContext.getTraceId();
       randomTraceId = parentSpanContext.getTraceFlags().isTraceIdRandom();
+      if (numeric) {
+        traceIdHigh = BinarySpanContext.traceIdHigh(parentSpanContext);
+        traceIdLow = BinarySpanContext.traceIdLow(parentSpanContext);
+      }
     } else {
-      traceId = ids.generateTraceId();
+      if (numeric) {
+        traceIdHigh = random.nextLong();
+        do {
+          traceIdLow = random.nextLong();
+        } while (traceIdLow == 0);
+        traceId = TraceId.fromLongs(traceIdHigh, traceIdLow);
+      } else {
+        traceId = ids.generateTraceId();
+      }
       randomTraceId = ids.generatesRandomTraceIds();
       if (randomTraceId) {
         samplerContext = parentContext == Context.root()
@@ -180,9 +207,10 @@ final class FlatSpanBuilder implements SpanBuilder {
         startLinks == null ? Collections.emptyList() : Collections.unmodifiableList(startLinks));
     SamplingDecision decision = result.getDecision();
     TraceState traceState = result.getUpdatedTraceState(parentSpanContext.getTraceState());
-    SpanContext context = ImmutableSpanContext.create(traceId, spanId,
-        provider.flags(decision == SamplingDecision.RECORD_AND_SAMPLE, randomTraceId), traceState, false,
-        state.idsNeedNoValidation());
+    TraceFlags flags = provider.flags(decision == SamplingDecision.RECORD_AND_SAMPLE, randomTraceId);
+    SpanContext context = numeric
+        ? new BinarySpanContext(traceIdHigh, traceIdLow, traceId, spanIdNumber, flags, traceState)
+        : ImmutableSpanContext.create(traceId, spanId, flags, traceState, false, state.idsNeedNoValidation());
     if (decision == SamplingDecision.DROP) {
       return Span.wrap(context);
     }

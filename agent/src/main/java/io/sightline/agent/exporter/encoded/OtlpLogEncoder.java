@@ -4,6 +4,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.sightline.agent.records.BinarySpanContext;
 import io.sightline.agent.records.FlatLogRecordData;
 
 /**
@@ -59,13 +60,23 @@ final class OtlpLogEncoder {
       out.tag(FLAGS, ProtoBuffer.FIXED32);
       out.fixed32(flags);
     }
+    if (context instanceof BinarySpanContext) {
+      // kept as numbers by the agent (and valid): written as they are
+      OtlpSpanEncoder.ids(out, TRACE_ID, SPAN_ID, context);
+    } else {
+      hexIds(out, context);
+    }
+    out.optionalString(EVENT_NAME, log.getEventName());
+    out.end(mark);
+  }
+
+  /** Each id unless it is the invalid (all-zero) one, as the SDK's marshaler writes them. */
+  private static void hexIds(ProtoBuffer out, SpanContext context) {
     if (!context.getTraceId().equals(SpanContext.getInvalid().getTraceId())) {
       out.hexId(TRACE_ID, context.getTraceId());
     }
     if (!context.getSpanId().equals(SpanContext.getInvalid().getSpanId())) {
       out.hexId(SPAN_ID, context.getSpanId());
     }
-    out.optionalString(EVENT_NAME, log.getEventName());
-    out.end(mark);
   }
 }

@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.sightline.agent.records.BinarySpanContext;
 import io.sightline.agent.records.FlatSpan;
 import java.util.List;
 
@@ -75,10 +76,11 @@ final class OtlpSpanEncoder {
   private static int head(ProtoBuffer out, SpanContext context, SpanContext parent, String name, SpanKind kind,
       long startEpochNanos, long endEpochNanos) {
     int mark = out.begin(OtlpEncoding.SCOPE_ITEMS_ITEMS);
-    out.hexId(TRACE_ID, context.getTraceId());
-    out.hexId(SPAN_ID, context.getSpanId());
+    ids(out, TRACE_ID, SPAN_ID, context);
     traceState(out, TRACE_STATE, context.getTraceState());
-    if (parent.isValid()) {
+    if (parent instanceof BinarySpanContext) {
+      out.id(PARENT_SPAN_ID, ((BinarySpanContext) parent).spanIdLong());
+    } else if (parent.isValid()) {
       out.hexId(PARENT_SPAN_ID, parent.getSpanId());
     }
     out.optionalString(NAME, name);
@@ -119,8 +121,7 @@ final class OtlpSpanEncoder {
   private static void link(ProtoBuffer out, LinkData link) {
     int mark = out.begin(LINKS);
     SpanContext context = link.getSpanContext();
-    out.hexId(1, context.getTraceId());
-    out.hexId(2, context.getSpanId());
+    ids(out, 1, 2, context);
     traceState(out, 3, context.getTraceState());
     Attributes attributes = link.getAttributes();
     OtlpEncoding.attributes(out, 4, attributes);
@@ -128,6 +129,21 @@ final class OtlpSpanEncoder {
     out.tag(6, ProtoBuffer.FIXED32);
     out.fixed32(OtlpEncoding.flags(context.getTraceFlags(), context.isRemote()));
     out.end(mark);
+  }
+
+  /**
+   * A context's trace and span ids: written from the numbers when the agent kept them
+   * ({@link BinarySpanContext}), else decoded from the hex.
+   */
+  static void ids(ProtoBuffer out, int traceIdField, int spanIdField, SpanContext context) {
+    if (context instanceof BinarySpanContext) {
+      BinarySpanContext ids = (BinarySpanContext) context;
+      out.id(traceIdField, ids.traceIdHigh(), ids.traceIdLow());
+      out.id(spanIdField, ids.spanIdLong());
+    } else {
+      out.hexId(traceIdField, context.getTraceId());
+      out.hexId(spanIdField, context.getSpanId());
+    }
   }
 
   private static void status(ProtoBuffer out, StatusData status) {

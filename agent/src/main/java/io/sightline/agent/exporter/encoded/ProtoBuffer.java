@@ -180,6 +180,32 @@ final class ProtoBuffer {
     size = at + length;
   }
 
+  /** A bytes field holding an 8-byte id, most significant byte first (as its hex form reads). */
+  void id(int field, long id) {
+    tag(field, LENGTH_DELIMITED);
+    ensure(9);
+    bytes[size++] = 8;
+    putLong(id);
+  }
+
+  /** A bytes field holding a 16-byte id given as its high and low halves. */
+  void id(int field, long high, long low) {
+    tag(field, LENGTH_DELIMITED);
+    ensure(17);
+    bytes[size++] = 16;
+    putLong(high);
+    putLong(low);
+  }
+
+  private void putLong(long value) {
+    byte[] out = bytes;
+    int at = size;
+    for (int i = 0; i < 8; i++) {
+      out[at + i] = (byte) (value >>> (56 - 8 * i));
+    }
+    size = at + 8;
+  }
+
   private static final byte[] HEX = new byte[128];
 
   static {

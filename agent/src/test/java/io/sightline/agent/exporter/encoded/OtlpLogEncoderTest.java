@@ -25,7 +25,10 @@ import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.sightline.agent.records.BinarySpanContext;
 import io.sightline.agent.records.FlatLoggerProvider;
+import io.sightline.agent.records.FlatTracerProvider;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,6 +90,13 @@ class OtlpLogEncoderTest {
       logback.logRecordBuilder().setBody("").setEventName("com.example.order.placed").emit();
       other.logRecordBuilder().emit(); // no body, no severity, no context
       other.logRecordBuilder().setBody(Value.of(new byte[] {0, 1, 2})).setSeverity(Severity.TRACE2).emit();
+      // in one of the agent's own spans, whose ids are kept as numbers (written without hex)
+      try (SdkTracerProvider tracing = SdkTracerProvider.builder().build()) {
+        Span agentSpan = FlatTracerProvider.over(tracing).get("io.sightline.jdbc").spanBuilder("SELECT").startSpan();
+        assertThat(agentSpan.getSpanContext()).isInstanceOf(BinarySpanContext.class);
+        logback.logRecordBuilder().setBody("in an agent span").setContext(Context.root().with(agentSpan)).emit();
+        agentSpan.end();
+      }
     }
 
     EncodedBatcher.RequestWriter<LogRecordData, LogRecordData> writer =
@@ -102,7 +112,7 @@ class OtlpLogEncoderTest {
 
     assertThat(ours.getResourceLogsCount()).isEqualTo(1);
     assertThat(ours.getResourceLogs(0).getScopeLogsList().stream().mapToInt(ScopeLogs::getLogRecordsCount).sum())
-        .isEqualTo(5);
+        .isEqualTo(6);
     assertThat(normalized(ours)).isEqualTo(normalized(sdks));
   }
 

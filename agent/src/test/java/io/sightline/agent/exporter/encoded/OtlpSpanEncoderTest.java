@@ -26,6 +26,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.sightline.agent.records.BinarySpanContext;
 import io.sightline.agent.records.FlatTracerProvider;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -147,6 +148,11 @@ class OtlpSpanEncoderTest {
         .setParent(Context.root().with(root)).setAttribute("db.system.name", "postgresql").startSpan();
     child.setStatus(StatusCode.OK);
     child.end();
+    // The agent's spans keep their ids as numbers: the root took its trace id from the remote
+    // parent's hex, the child from the root's numbers.
+    assertThat(root.getSpanContext() instanceof BinarySpanContext).isEqualTo(agentSpans);
+    assertThat(child.getSpanContext() instanceof BinarySpanContext).isEqualTo(agentSpans);
+    assertThat(child.getSpanContext().getTraceId()).isEqualTo(remoteParent.getTraceId());
     Span internal = bare.spanBuilder("").setParent(Context.root().with(root)).startSpan();
     internal.end();
     Span producer = jdbc.spanBuilder("send").setSpanKind(SpanKind.PRODUCER).setNoParent().startSpan();
