@@ -3,10 +3,9 @@ package io.sightline.agent.records;
 import io.opentelemetry.api.internal.ImmutableSpanContext;
 import io.opentelemetry.api.internal.OtelEncodingUtils;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The context of a span this process started with the SDK's default random ids: the ids kept as
@@ -74,7 +73,7 @@ public final class BinarySpanContext extends ImmutableSpanContext {
   public String getTraceId() {
     String hex = traceIdHex;
     if (hex == null) {
-      hex = TraceId.fromLongs(traceIdHigh, traceIdLow);
+      hex = hex(traceIdHigh, traceIdLow);
       traceIdHex = hex;
     }
     return hex;
@@ -84,11 +83,38 @@ public final class BinarySpanContext extends ImmutableSpanContext {
   public String getSpanId() {
     String hex = spanIdHex;
     if (hex == null) {
-      hex = SpanId.fromLong(spanId);
+      hex = hex(spanId);
       spanIdHex = hex;
     }
     return hex;
   }
+
+  /**
+   * Lowercase hex of a 16-byte id, in an array of its own. Not {@code TraceId.fromLongs}: that
+   * writes through the thread's shared scratch buffer, which the W3C propagator is itself filling
+   * when it asks a context for its ids, so a lazy id made there would overwrite the header.
+   */
+  static String hex(long high, long low) {
+    byte[] digits = new byte[32];
+    write(high, digits, 0);
+    write(low, digits, 16);
+    return new String(digits, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Lowercase hex of an 8-byte id, in an array of its own (see {@link #hex(long, long)}). */
+  static String hex(long id) {
+    byte[] digits = new byte[16];
+    write(id, digits, 0);
+    return new String(digits, StandardCharsets.ISO_8859_1);
+  }
+
+  private static void write(long value, byte[] digits, int at) {
+    for (int i = 0; i < 16; i++) {
+      digits[at + i] = HEX[(int) (value >>> (60 - 4 * i)) & 0xf];
+    }
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   @Override
   public TraceFlags getTraceFlags() {

@@ -190,7 +190,7 @@ final class FlatSpanBuilder implements SpanBuilder {
         do {
           traceIdLow = random.nextLong();
         } while (traceIdLow == 0);
-        traceId = TraceId.fromLongs(traceIdHigh, traceIdLow);
+        traceId = BinarySpanContext.hex(traceIdHigh, traceIdLow);
       } else {
         traceId = ids.generateTraceId();
       }

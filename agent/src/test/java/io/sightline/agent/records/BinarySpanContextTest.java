@@ -6,9 +6,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +51,25 @@ class BinarySpanContextTest {
         "00f067aa0ba902b7", TraceFlags.getSampled(), STATE));
     assertThat(SpanContext.createFromRemoteParent("0af7651916cd43dd8448eb211c80319c", "00f067aa0ba902b7",
         TraceFlags.getSampled(), STATE)).isNotEqualTo(ours);
+  }
+
+  @Test
+  void theW3cPropagatorWritesItsIdsWhenItIsTheFirstToAsk() {
+    // The propagator fills a per-thread scratch buffer and asks for the ids in between: an id
+    // made lazily through the same buffer (TraceId.fromLongs) overwrote the header.
+    BinarySpanContext ours = new BinarySpanContext(0x0af7651916cd43ddL, 0x8448eb211c80319cL, null,
+        0x00f067aa0ba902b7L, TraceFlags.getSampled(), TraceState.getDefault());
+    Map<String, String> headers = new HashMap<>();
+    W3CTraceContextPropagator.getInstance().inject(Context.root().with(Span.wrap(ours)), headers, Map::put);
+    assertThat(headers).containsEntry("traceparent", "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01");
+  }
+
+  @Test
+  void hexOfEveryDigit() {
+    assertThat(BinarySpanContext.hex(0x0123456789abcdefL, 0xfedcba9876543210L))
+        .isEqualTo("0123456789abcdeffedcba9876543210");
+    assertThat(BinarySpanContext.hex(-1L)).isEqualTo("ffffffffffffffff");
+    assertThat(BinarySpanContext.hex(1L)).isEqualTo("0000000000000001");
   }
 
   @Test
