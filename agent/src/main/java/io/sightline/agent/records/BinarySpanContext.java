@@ -64,11 +64,6 @@ public final class BinarySpanContext extends ImmutableSpanContext {
     return spanId;
   }
 
-  /** The trace id's hex if it has been made, else null: a child shares it rather than making its own. */
-  String traceIdHexIfMade() {
-    return traceIdHex;
-  }
-
   @Override
   public String getTraceId() {
     String hex = traceIdHex;
