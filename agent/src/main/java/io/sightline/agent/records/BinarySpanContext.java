@@ -5,7 +5,6 @@ import io.opentelemetry.api.internal.OtelEncodingUtils;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The context of a span this process started with the SDK's default random ids: the ids kept as
@@ -90,26 +89,18 @@ public final class BinarySpanContext extends ImmutableSpanContext {
    * when it asks a context for its ids, so a lazy id made there would overwrite the header.
    */
   static String hex(long high, long low) {
-    byte[] digits = new byte[32];
-    write(high, digits, 0);
-    write(low, digits, 16);
-    return new String(digits, StandardCharsets.ISO_8859_1);
+    char[] digits = new char[32];
+    OtelEncodingUtils.longToBase16String(high, digits, 0);
+    OtelEncodingUtils.longToBase16String(low, digits, 16);
+    return new String(digits);
   }
 
   /** Lowercase hex of an 8-byte id, in an array of its own (see {@link #hex(long, long)}). */
   static String hex(long id) {
-    byte[] digits = new byte[16];
-    write(id, digits, 0);
-    return new String(digits, StandardCharsets.ISO_8859_1);
+    char[] digits = new char[16];
+    OtelEncodingUtils.longToBase16String(id, digits, 0);
+    return new String(digits);
   }
-
-  private static void write(long value, byte[] digits, int at) {
-    for (int i = 0; i < 16; i++) {
-      digits[at + i] = HEX[(int) (value >>> (60 - 4 * i)) & 0xf];
-    }
-  }
-
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   @Override
   public TraceFlags getTraceFlags() {

@@ -1,7 +1,6 @@
 package io.sightline.benchmarks.harness;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,13 +99,7 @@ final class PairedWindows {
 
   /** Per cycle, each agent's throughput over no agent's in the same cycle; their median. NaN without both. */
   static double medianRatio(Map<String, List<Sample>> samples, String config) {
-    List<Double> ratios = ratios(samples, config);
-    if (ratios.isEmpty()) {
-      return Double.NaN;
-    }
-    Collections.sort(ratios);
-    int n = ratios.size();
-    return n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
+    return Report.median(ratios(samples, config).stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   private static List<Double> ratios(Map<String, List<Sample>> samples, String config) {
@@ -183,11 +176,6 @@ final class PairedWindows {
   }
 
   private static double median(List<Sample> list, java.util.function.ToDoubleFunction<Sample> value) {
-    if (list == null || list.isEmpty()) {
-      return Double.NaN;
-    }
-    double[] values = list.stream().mapToDouble(value).sorted().toArray();
-    int n = values.length;
-    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return list == null ? Double.NaN : Report.median(list.stream().mapToDouble(value).toArray());
   }
 }

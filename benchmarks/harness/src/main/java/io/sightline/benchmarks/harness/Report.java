@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,19 +26,19 @@ final class Report {
 
   /** Median of the samples that have this metric; NaN if none. */
   double median(String config, Metric metric) {
-    List<Double> values = new ArrayList<>();
-    for (Map<String, Double> sample : results.get(config)) {
-      Double v = sample.get(metric.key);
-      if (v != null && !v.isNaN()) {
-        values.add(v);
-      }
-    }
-    if (values.isEmpty()) {
+    return median(results.get(config).stream().map(sample -> sample.get(metric.key))
+        .filter(v -> v != null && !v.isNaN()).mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The median of the values (the mean of the middle two for an even count); NaN if there are none. */
+  static double median(double[] values) {
+    if (values.length == 0) {
       return Double.NaN;
     }
-    Collections.sort(values);
-    int n = values.size();
-    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   String markdown() {
